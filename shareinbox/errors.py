@@ -36,12 +36,11 @@ class ConfigError(ShareinboxError):
         self.path = path
         self.line = line
         self.key = key
-        where = []
+        prefix = ""
         if path:
-            where.append(path if line is None else f"{path}:{line}")
+            prefix = path if line is None else f"{path}:{line}"
         if key:
-            where.append(f"key '{key}'")
-        prefix = ", ".join(where)
+            prefix = f"{prefix}: key '{key}'" if prefix else f"key '{key}'"
         super().__init__(f"{prefix}: {message}" if prefix else message)
 
 

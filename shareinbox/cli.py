@@ -1,0 +1,91 @@
+"""The `shareinbox` command: one entry point, one sub-command per task.
+
+Each sub-command is a function ``run(args) -> int`` in a `cli_*` module,
+imported only when that command runs, so `shareinbox daemon` never loads
+Textual and `shareinbox threads` never loads imapclient.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from shareinbox import __version__
+from shareinbox.errors import ShareinboxError
+
+# command -> (module, help). The parser arguments live in `_arguments`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("shareinbox.cli_admin", "write a config skeleton and create the database"),
+    "doctor": (
+        "shareinbox.cli_admin",
+        "check config, permissions, mail logins and socket",
+    ),
+    "password": ("shareinbox.cli_admin", "store an account password in the keyring"),
+}
+
+_COMMON_DEFAULTS = {"config": None, "as_login": None, "json": False, "verbose": False}
+
+
+def _arguments(name: str, parser: argparse.ArgumentParser) -> None:
+    if name == "init":
+        parser.add_argument("--data-dir", help="where the database lives")
+        parser.add_argument(
+            "--force", action="store_true", help="overwrite an existing config"
+        )
+    elif name == "password":
+        parser.add_argument("action", choices=["set"])
+        parser.add_argument("account")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    # SUPPRESS: an option given before the command is not reset by the
+    # sub-parser's default; `main` fills in the defaults afterwards.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument("--config", help="the config file (default: see README)")
+    common.add_argument("--as", dest="as_login", help="act as LOGIN (root only)")
+    common.add_argument(
+        "--json", action="store_true", help="print JSON instead of a table"
+    )
+    common.add_argument("-v", "--verbose", action="store_true", help="log more")
+    parser = argparse.ArgumentParser(
+        prog="shareinbox",
+        description="A shared inbox for support teams.",
+        parents=[common],
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"shareinbox {__version__}"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_text) in COMMANDS.items():
+        _arguments(name, sub.add_parser(name, help=help_text, parents=[common]))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for key, default in _COMMON_DEFAULTS.items():
+        if not hasattr(args, key):
+            setattr(args, key, default)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    command = args.command or ("tui" if "tui" in COMMANDS else None)
+    if command is None:
+        parser.print_help()
+        return 1
+    module = importlib.import_module(COMMANDS[command][0])
+    try:
+        code: int = getattr(module, "run_" + command.replace("-", "_"))(args)
+    except ShareinboxError as e:
+        print(f"shareinbox: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return code

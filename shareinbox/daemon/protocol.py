@@ -1,0 +1,75 @@
+"""The socket protocol between the daemon and its clients (version 1).
+
+One JSON object per line, UTF-8, in both directions.
+
+1. The client opens the socket and sends
+   ``{"type": "hello", "version": 1, "client": "tui" | "cli", "as": null | "login"}``
+   (``as`` is honoured only for a root peer).
+2. The daemon answers ``{"type": "welcome", "version": 1, "staff": {login, name,
+   role, needs_approval}, "last_seq": N}`` or ``{"type": "refused", "message": ...}``
+   and closes.
+3. Requests: ``{"type": "request", "id": 7, "op": "claim", "args": {...}}``; each
+   gets exactly one reply: ``{"type": "reply", "id": 7, "ok": true, "result": ...}``
+   or ``{"type": "reply", "id": 7, "ok": false, "error": {"kind": "Conflict",
+   "title": ..., "message": ...}}``.
+4. Events: ``{"type": "event", "seq": 123 | null, "kind": "thread.status",
+   "thread_id": 3, "actor": "tanaka", "at": 1763800000.0, "data": {...}}``, pushed
+   after the client sent the ``subscribe`` request (args ``{"since": seq}``: the
+   daemon first replays the stored events after ``seq``). ``seq`` is null for
+   passing events that are not stored (presence).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shareinbox.errors import ProtocolError, ShareinboxError
+
+VERSION = 1
+MAX_LINE = 64 * 1024 * 1024
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    """One message as a JSON line."""
+    return (
+        json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    )
+
+
+def decode(line: bytes) -> dict[str, Any]:
+    """Parse one line; ProtocolError when it is not a JSON object with a type."""
+    try:
+        message = json.loads(line)
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ProtocolError(f"not a JSON line: {e}") from e
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        raise ProtocolError("a message must be a JSON object with a 'type'")
+    return message
+
+
+def error_payload(error: ShareinboxError) -> dict[str, str]:
+    """The ``error`` member of a failed reply."""
+    return {
+        "kind": type(error).__name__,
+        "title": error.title,
+        "message": error.message,
+    }
+
+
+def error_from_payload(payload: dict[str, Any]) -> ShareinboxError:
+    """Rebuild the ShareinboxError subclass named in a failed reply."""
+    from shareinbox import errors
+
+    kind = getattr(errors, str(payload.get("kind", "")), None)
+    cls = (
+        kind
+        if isinstance(kind, type) and issubclass(kind, ShareinboxError)
+        else ShareinboxError
+    )
+    message = str(payload.get("message", "unknown error"))
+    if cls is errors.ConfigError:
+        return errors.ConfigError(message)
+    error = cls.__new__(cls)
+    ShareinboxError.__init__(error, message, title=str(payload.get("title") or ""))
+    return error
