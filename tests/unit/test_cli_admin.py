@@ -73,7 +73,7 @@ def test_password_set_without_keyring_says_what_to_do(
     import keyring
     from keyring.backends import fail
 
-    keyring.set_keyring(fail.Keyring())
+    keyring.set_keyring(fail.Keyring())  # type: ignore[no-untyped-call]
     path = write_config(tmp_path, accounts=account_block("support", "u"))
     assert cli.main(["--config", str(path), "password", "set", "support"]) == 1
     err = capsys.readouterr().err
