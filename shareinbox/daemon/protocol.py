@@ -17,6 +17,34 @@ One JSON object per line, UTF-8, in both directions.
    after the client sent the ``subscribe`` request (args ``{"since": seq}``: the
    daemon first replays the stored events after ``seq``). ``seq`` is null for
    passing events that are not stored (presence).
+
+Operations (``op``: args -> result; see `shareinbox.service` for each one):
+
+- ``whoami {}`` -> staff; ``subscribe {since}`` -> ``{"last_seq"}``;
+  ``view_counts {}`` -> ``{view: count}``
+- ``list_threads {view="all", limit=100, cursor=null, offset=null, status=null,
+  assignee=null, account=null}`` -> ``{"threads": [Thread], "next": cursor|null,
+  "total": n}``; views: all new open waiting done spam mine unassigned overdue
+  due_today ``account:NAME`` ``tag:TAG``; cursor = ``[last_message_ts, id]``
+- ``show_thread {thread_id}`` -> ``{thread, messages, notes, memos, events,
+  orders, outbox}`` (audited as a view)
+- ``claim {thread_id}``, ``renew {thread_id}``, ``release {thread_id,
+  force=false}``, ``assign {thread_id, login|null}``, ``set_status {thread_id,
+  status, reason=null, until=null}``, ``add_note {thread_id, text}``,
+  ``add_memo {text, thread_id=null, customer_id=null, phone="", direction="in",
+  called_at=null}`` -> the changed Thread (memo/note: their row)
+- ``search {query, limit=100}`` -> ``{"threads": [Thread]}``
+- ``customer_history {address=null, customer_id=null}`` -> ``{customer,
+  addresses, threads, timeline}``; ``merge_customers {address, into_address}``
+- ``audit_list {actor, thread_id, since, until, limit}``, ``audit_verify {}``
+- ``set_presence {thread_id|null}``, ``get_attachment {message_id, index}`` ->
+  ``{filename, content_type, size, data_b64}``, ``account_status {}``
+
+Event kinds: ``thread.new``, ``message.new``, ``thread.status``,
+``thread.assigned``, ``thread.lock``, ``thread.note``, ``thread.memo``,
+``customer.merged``, ``outbox.state``, ``approval.requested``,
+``approval.decided``, ``account.error``, ``account.ok`` (stored, with a seq)
+and ``presence`` (``{"thread_id", "viewers": [login]}``, seq null).
 """
 
 from __future__ import annotations
