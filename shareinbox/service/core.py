@@ -5,7 +5,9 @@ with `@operation`. It checks what it must, changes the store inside
 ``ctx.store.write()`` and records an audit row (``ctx.audit``) and, for things
 clients should see live, an event (``ctx.event``) in that same transaction.
 The daemon, the tests and the demo all call operations through `call()`; the
-result must be JSON-serialisable.
+result must be JSON-serialisable. Things that are not stored (who is looking
+at which thread) live in `Context.presence`, shared by the daemon's contexts;
+an operation that changes them appends a passing event to `Context.passing`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from shareinbox.clock import Clock, SystemClock
 from shareinbox.config import Config, StaffConfig
 from shareinbox.errors import NotFound, PermissionDenied, ProtocolError
+from shareinbox.service.presence import Presence
 from shareinbox.store import audit as audit_log
 from shareinbox.store import events as event_log
 from shareinbox.store.db import Store
@@ -61,10 +64,21 @@ class Context:
     actor: Actor
     clock: Clock = field(default_factory=SystemClock)
     connection_id: str = ""
+    presence: Presence = field(default_factory=Presence)
+    # Passing events (seq null, not stored) for the daemon to push after the
+    # operation returns: presence changes.
+    passing: list[dict[str, Any]] = field(default_factory=list)
 
     def now(self) -> float:
         """The current time (the context's clock)."""
         return self.clock.now()
+
+    def staff_name(self, login: str | None) -> str | None:
+        """The display name of a staff login (the login itself if unknown)."""
+        if login is None:
+            return None
+        person = self.config.staff_by_login(login)
+        return person.name if person else login
 
     def require(self, role: str, what: str) -> None:
         """Raise PermissionDenied unless the actor has at least `role`."""

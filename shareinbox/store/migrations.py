@@ -267,3 +267,33 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     return pending
+
+
+_M003 = """
+ALTER TABLE thread ADD COLUMN locked_at REAL;
+ALTER TABLE thread ADD COLUMN lock_client TEXT;
+CREATE INDEX thread_assignee_last ON thread(assignee, last_message_at);
+CREATE INDEX thread_account_last ON thread(account_id, last_message_at);
+CREATE INDEX thread_waiting_until ON thread(waiting_until)
+  WHERE waiting_until IS NOT NULL;
+CREATE INDEX thread_due ON thread(first_response_due_at)
+  WHERE first_response_at IS NULL;
+CREATE INDEX thread_locked ON thread(lock_expires_at) WHERE locked_by IS NOT NULL;
+CREATE INDEX thread_lock_client ON thread(lock_client) WHERE lock_client IS NOT NULL;
+CREATE INDEX thread_tag_tag ON thread_tag(tag, thread_id);
+CREATE INDEX audit_at ON audit(at);
+CREATE INDEX event_kind ON event(kind, thread_id);
+"""
+
+
+@migrations()
+def m003_teamwork(db: sqlite_utils.Database) -> None:
+    """Reply-lock bookkeeping and the indexes of the team's thread views.
+
+    `locked_at` says since when a lock is held (shown in a Conflict);
+    `lock_client` names the connection that holds it, so the daemon can let
+    the locks of a dropped connection lapse. The indexes serve each view of
+    `store.queries` in `last_message_at` order.
+    """
+    for statement in _split(_M003):
+        db.execute(statement)
