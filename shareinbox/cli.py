@@ -24,6 +24,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "check config, permissions, mail logins and socket",
     ),
     "password": ("shareinbox.cli_admin", "store an account password in the keyring"),
+    "threads": ("shareinbox.cli_team", "list threads"),
+    "show": ("shareinbox.cli_team", "a thread with its messages, notes and events"),
+    "search": ("shareinbox.cli_team", "full-text search"),
+    "history": ("shareinbox.cli_team", "a customer's timeline across threads"),
+    "claim": ("shareinbox.cli_team", "take the reply lock of a thread"),
+    "release": ("shareinbox.cli_team", "give back the reply lock"),
+    "assign": ("shareinbox.cli_team", "assign a thread to LOGIN, me or none"),
+    "status": ("shareinbox.cli_team", "change a thread's status"),
+    "note": ("shareinbox.cli_team", "add an internal note to a thread"),
+    "memo": ("shareinbox.cli_team", "record a phone call"),
+    "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
 }
 
 _COMMON_DEFAULTS = {"config": None, "as_login": None, "json": False, "verbose": False}
@@ -38,6 +49,10 @@ def _arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "password":
         parser.add_argument("action", choices=["set"])
         parser.add_argument("account")
+    elif COMMANDS[name][0] == "shareinbox.cli_team":
+        from shareinbox.cli_team import add_arguments
+
+        add_arguments(name, parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,6 +67,7 @@ class Server:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._closing = False
         self._handlers: set[asyncio.Task[Any]] = set()
         self._system = core.Context(
             store, config, core.Actor.system(), self.clock, presence=self.presence
@@ -98,9 +99,10 @@ class Server:
         if tasks:
             await asyncio.wait(tasks, timeout=30)
         if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+            # A flag, not cancel(): 3.11's wait_for can swallow a cancellation.
+            self._closing = True
+            self._wake.set()
+            await self._sweeper
         self.pusher.flush()
         for conn in list(self.connections):
             conn.writer.close()
@@ -217,6 +219,8 @@ class Server:
                 result: Any = self.pusher.subscribe(conn, args.get("since"))
             else:
                 result = await self._run(core.call, ctx, op, args)
+                if op in ("claim", "renew"):
+                    self._wake.set()  # the sweeper learns the new expiry
             reply = {"type": "reply", "id": request_id, "ok": True, "result": result}
         except ShareinboxError as e:
             reply = {
@@ -257,7 +261,7 @@ class Server:
 
     async def _sweep_forever(self) -> None:
         """Free lapsed locks as they lapse (and at least every few seconds)."""
-        while True:
+        while not self._closing:
             try:
                 next_expiry = await self._run(locks.sweep_locks, self._system)
             except ShareinboxError as e:
@@ -267,6 +271,9 @@ class Server:
             delay = 5.0
             if next_expiry is not None:
                 delay = min(delay, max(next_expiry - self.clock.now(), 0.0) + 0.01)
+            if self._closing:
+                return
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()

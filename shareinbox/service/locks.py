@@ -98,12 +98,15 @@ def _take(ctx: Context, thread_id: int, *, start_work: bool) -> dict[str, object
             client=ctx.connection_id,
         )
         if not renewing:
+            detail: dict[str, object] = {"expires_at": expires}
+            if row["locked_by"] is not None and row["locked_by"] != me:
+                detail["lapsed_holder"] = row["locked_by"]
             ctx.audit(
                 conn,
                 "claim",
                 target=f"thread:{thread_id}",
                 thread_id=thread_id,
-                detail={"expires_at": expires},
+                detail=detail,
             )
             _lock_event(ctx, conn, thread_id, locked_by=me, expires_at=expires)
             if start_work:
