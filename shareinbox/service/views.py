@@ -37,7 +37,11 @@ def thread_json(ctx: Context, row: sqlite3.Row) -> dict[str, Any]:
     tz, now = ctx.config.shop.tz, ctx.now()
     holder = active_holder(row, now)
     due = row["first_response_due_at"]
-    customer = row["first_from_addr"] or row["customer_any_addr"]
+    # The address the customer writes from (as filed: lower case), else any
+    # address of the customer (a thread that only holds our own mail).
+    customer = (
+        row["first_from_addr"] or row["customer_any_addr"] or ""
+    ).lower() or None
     tags = str(row["tag_list"]).split("\x1f") if row["tag_list"] else []
     return {
         "id": row["id"],

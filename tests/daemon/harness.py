@@ -87,7 +87,9 @@ class InProcessDaemon:
         return SyncClient(self.socket, as_login=as_login)
 
     def stop(self) -> None:
-        """Close the server, its loop and the store."""
+        """Close the server, its loop and the store (once)."""
+        if self.loop.is_closed():
+            return
         asyncio.run_coroutine_threadsafe(self.server.close(), self.loop).result(30)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(10)
