@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Set
 from typing import Any
 
@@ -32,12 +33,14 @@ class Pusher:
         self._store = store
         self._connections = connections
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._loop_thread = 0
         self._pumped = 0
         self._scheduled = False
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Begin on `loop`, from the newest stored event."""
         self._loop = loop
+        self._loop_thread = threading.get_ident()
         self._pumped = self.last_seq()
 
     def last_seq(self) -> int:
@@ -49,6 +52,9 @@ class Pusher:
         """Schedule a push of new events (thread-safe, coalesced)."""
         loop = self._loop
         if loop is None or loop.is_closed():
+            return
+        if threading.get_ident() == self._loop_thread:
+            self._schedule()  # no wake-up write needed on the loop's own thread
             return
         try:
             loop.call_soon_threadsafe(self._schedule)

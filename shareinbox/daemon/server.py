@@ -243,7 +243,8 @@ class Server:
         conn.send(reply)
         for event in ctx.passing:
             self.pusher.broadcast(event)
-        self.pusher.notify()
+        if ctx.stored_events:
+            self.pusher.notify()
         with contextlib.suppress(OSError):
             await conn.writer.drain()
 

@@ -68,6 +68,7 @@ class Context:
     # Passing events (seq null, not stored) for the daemon to push after the
     # operation returns: presence changes.
     passing: list[dict[str, Any]] = field(default_factory=list)
+    stored_events: int = 0  # events this context wrote (the daemon pushes them)
 
     def now(self) -> float:
         """The current time (the context's clock)."""
@@ -118,6 +119,7 @@ class Context:
         data: dict[str, Any] | None = None,
     ) -> int:
         """Record an event for the clients in the current write transaction."""
+        self.stored_events += 1
         return event_log.append(
             conn,
             kind,
@@ -139,6 +141,7 @@ class Operation:
     fn: Handler
     role: str
     hints: dict[str, Any]
+    signature: inspect.Signature
 
 
 OPERATIONS: dict[str, Operation] = {}
@@ -153,7 +156,7 @@ def operation(name: str, *, role: str = "agent") -> Callable[[Handler], Handler]
         hints = typing.get_type_hints(fn)
         hints.pop("return", None)
         hints.pop("ctx", None)
-        OPERATIONS[name] = Operation(name, fn, role, hints)
+        OPERATIONS[name] = Operation(name, fn, role, hints, inspect.signature(fn))
         return fn
 
     return register
@@ -171,7 +174,7 @@ def call(ctx: Context, name: str, args: dict[str, Any]) -> Any:
         raise ProtocolError(f"unknown operation {name!r}")
     ctx.require(op.role, name)
     try:
-        inspect.signature(op.fn).bind(ctx, **args)
+        op.signature.bind(ctx, **args)
     except TypeError as e:
         raise ProtocolError(f"{name}: {e}") from e
     for key, value in args.items():
