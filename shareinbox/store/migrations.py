@@ -281,6 +281,8 @@ CREATE INDEX thread_due ON thread(first_response_due_at)
 CREATE INDEX thread_locked ON thread(lock_expires_at) WHERE locked_by IS NOT NULL;
 CREATE INDEX thread_lock_client ON thread(lock_client) WHERE lock_client IS NOT NULL;
 CREATE INDEX thread_tag_tag ON thread_tag(tag, thread_id);
+CREATE INDEX thread_counts ON thread(account_id, status, assignee,
+  first_response_due_at, first_response_at, waiting_until);
 CREATE INDEX audit_at ON audit(at);
 CREATE INDEX event_kind ON event(kind, thread_id);
 """
@@ -293,7 +295,8 @@ def m003_teamwork(db: sqlite_utils.Database) -> None:
     `locked_at` says since when a lock is held (shown in a Conflict);
     `lock_client` names the connection that holds it, so the daemon can let
     the locks of a dropped connection lapse. The indexes serve each view of
-    `store.queries` in `last_message_at` order.
+    `store.queries` in `last_message_at` order; `thread_counts` covers the
+    one scan that counts every view.
     """
     for statement in _split(_M003):
         db.execute(statement)
