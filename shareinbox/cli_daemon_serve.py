@@ -1,7 +1,7 @@
 """The long-running ``shareinbox daemon``: the socket server and the workers.
 
-`serve(args)` is what the ``daemon`` command runs without ``--once``; the
-sync workers are handed to `run_daemon` by the code that builds them.
+`serve(args, workers)` is what the ``daemon`` command runs without
+``--once``; `workers` builds the sync workers once the store is open.
 ``python -m shareinbox.cli_daemon_serve --config PATH`` runs it directly.
 """
 
@@ -12,12 +12,18 @@ import sys
 from collections.abc import Sequence
 
 from shareinbox.config import load_config
-from shareinbox.daemon.runtime import Worker, run_daemon
+from shareinbox.daemon.runtime import WorkerFactory, run_daemon
 from shareinbox.errors import ShareinboxError
 
 
-def serve(args: argparse.Namespace, workers: Sequence[Worker] = ()) -> int:
-    """Run the daemon for ``args.config`` until SIGTERM/SIGINT."""
+def serve(args: argparse.Namespace, workers: WorkerFactory | None = None) -> int:
+    """Run the daemon for ``args.config`` until SIGTERM/SIGINT.
+
+    Args:
+        args: the parsed command line (``config``).
+        workers: builds the sync and outbox workers from the open store and
+            the server's `notify` (see `shareinbox.daemon.runtime`).
+    """
     config = load_config(args.config)
     return run_daemon(config, workers=workers)
 

@@ -16,7 +16,7 @@ import fcntl
 import logging
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
@@ -31,17 +31,19 @@ log = logging.getLogger(__name__)
 
 
 class Worker(Protocol):
-    """A background part of the daemon (an account's sync, the outbox sender).
-
-    A worker with an ``on_commit`` attribute gets the server's `notify` there
-    before `start`, so what it commits reaches the clients at once.
-    """
+    """A background part of the daemon (an account's sync, the outbox sender)."""
 
     def start(self) -> None:
         """Start working (in its own thread)."""
 
     def stop(self) -> None:
         """Stop and wait until no write is in progress."""
+
+
+# Builds the workers once the store is open: given the store and the
+# server's thread-safe `notify` (call it after each commit so clients see the
+# change at once).
+WorkerFactory = Callable[[Store, Callable[[], None]], Sequence[Worker]]
 
 
 @contextmanager
@@ -69,41 +71,53 @@ def data_dir_lock(data_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _log_to_file(data_dir: Path) -> logging.Handler:
+@contextmanager
+def _log_to_file(data_dir: Path) -> Iterator[None]:
+    """Log INFO and up to the data dir's log file (stderr keeps warnings only)."""
     handler = logging.FileHandler(paths.log_file(data_dir), encoding="utf-8")
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     root = logging.getLogger()
+    quieted = [h for h in root.handlers if h.level == logging.NOTSET]
+    for other in quieted:
+        other.setLevel(logging.WARNING)
+    level = root.level
     root.addHandler(handler)
-    if root.level > logging.INFO or root.level == logging.NOTSET:
-        root.setLevel(logging.INFO)
-    return handler
+    root.setLevel(min(level or logging.INFO, logging.INFO))
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        for other in quieted:
+            other.setLevel(logging.NOTSET)
+        handler.close()
 
 
-def run_daemon(config: Config, *, workers: Sequence[Worker] = ()) -> int:
+def run_daemon(config: Config, *, workers: WorkerFactory | None = None) -> int:
     """Run until SIGTERM/SIGINT; return the exit code (0 after a clean stop).
 
     Raises:
         StoreError: another daemon holds the data dir, or its socket.
     """
-    os.umask(0o077)
+    umask = os.umask(0o077)
     data_dir = config.server.data_dir
-    with data_dir_lock(data_dir):
-        handler = _log_to_file(data_dir)
-        store = Store(paths.database_file(data_dir))
-        os.chmod(store.path, 0o600)
-        try:
-            asyncio.run(_serve(store, config, workers))
-        finally:
-            store.close()
-            log.info("stopped")
-            logging.getLogger().removeHandler(handler)
-            handler.close()
+    try:
+        with data_dir_lock(data_dir), _log_to_file(data_dir):
+            store = Store(paths.database_file(data_dir))
+            os.chmod(store.path, 0o600)
+            try:
+                asyncio.run(_serve(store, config, workers))
+            finally:
+                store.close()
+                log.info("stopped")
+    finally:
+        os.umask(umask)
     return 0
 
 
-async def _serve(store: Store, config: Config, workers: Sequence[Worker]) -> None:
+async def _serve(store: Store, config: Config, workers: WorkerFactory | None) -> None:
     server = Server(store, config)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -112,9 +126,7 @@ async def _serve(store: Store, config: Config, workers: Sequence[Worker]) -> Non
     await server.start()
     started: list[Worker] = []
     try:
-        for worker in workers:
-            if hasattr(worker, "on_commit"):
-                worker.on_commit = server.notify
+        for worker in workers(store, server.notify) if workers else ():
             worker.start()
             started.append(worker)
         log.info("daemon running (pid %d), %d worker(s)", os.getpid(), len(started))
