@@ -6,7 +6,7 @@ same thread at once; the winner releases it for the next round. Prints each
 round's outcome (exactly one winner is required) and the claim latency
 percentiles as one client sees them (send to reply).
 
-    python bench/locks.py [--rounds 50] [--clients 50] [--threads 4]
+    python bench/locks.py [--rounds 100] [--clients 50]
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
+import selectors
+import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from shareinbox.client import Client  # noqa: E402
+from shareinbox.daemon import protocol  # noqa: E402
 from shareinbox.errors import Conflict  # noqa: E402
 
 CONFIG = """[shop]
@@ -66,39 +69,49 @@ def _seed(config_path: Path) -> None:
     store.close()
 
 
-def serve(config_path: str, threads: int, report: str) -> None:
-    """The daemon process: the socket server with `threads` operation threads.
+def _hello(socket_path: Path, login: str) -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(str(socket_path))
+    sock.sendall(protocol.encode({"type": "hello", "version": 1, "as": login}))
+    sock.makefile("rb").readline()  # welcome; nothing else is sent before a request
+    return sock
 
-    It times each request inside the daemon (read to reply written) and writes
-    the times to `report` when stopped.
-    """
-    from shareinbox import paths
-    from shareinbox.config import load_config
-    from shareinbox.daemon.connection import Connection
-    from shareinbox.daemon.server import Server
-    from shareinbox.store.db import Store
 
-    config = load_config(config_path)
-    store = Store(paths.database_file(config.server.data_dir))
-    inside: list[float] = []
-
-    class TimedServer(Server):
-        async def _request(self, conn: Connection, line: bytes) -> None:
+def _wire_race(
+    socket_path: Path, clients: int, rounds: int
+) -> tuple[list[float], list[int]]:
+    """Raw sockets: all requests written, then replies timed as they arrive."""
+    socks = [_hello(socket_path, f"agent{n:02d}") for n in range(clients)]
+    latencies: list[float] = []
+    winners: list[int] = []
+    claim = protocol.encode(
+        {"type": "request", "id": 1, "op": "claim", "args": {"thread_id": 1}}
+    )
+    release = protocol.encode(
+        {"type": "request", "id": 2, "op": "release", "args": {"thread_id": 1}}
+    )
+    with selectors.DefaultSelector() as selector:
+        for index, sock in enumerate(socks):
+            selector.register(sock, selectors.EVENT_READ, index)
+        for _ in range(rounds):
+            replies: dict[int, bytes] = {}
             start = time.perf_counter()
-            await super()._request(conn, line)
-            inside.append(time.perf_counter() - start)
-
-    async def run() -> None:
-        server = TimedServer(store, config, threads=threads)
-        stop = asyncio.Event()
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-        await server.start()
-        await stop.wait()
-        await server.close()
-
-    asyncio.run(run())
-    store.close()
-    Path(report).write_text("\n".join(str(x) for x in inside), encoding="utf-8")
+            for sock in socks:
+                sock.sendall(claim)
+            while len(replies) < clients:
+                for key, _ in selector.select():
+                    data = key.fileobj.recv(65536)  # type: ignore[union-attr]
+                    replies[key.data] = replies.get(key.data, b"") + data
+                    if data.endswith(b"\n"):
+                        latencies.append(time.perf_counter() - start)
+            won = [i for i, raw in replies.items() if protocol.decode(raw)["ok"]]
+            winners.append(len(won))
+            for i in won:
+                socks[i].sendall(release)
+                socks[i].recv(65536)
+    for sock in socks:
+        sock.close()
+    return latencies, winners
 
 
 async def _timed(client: Client, op: str, **args: Any) -> tuple[float, Any]:
@@ -139,6 +152,14 @@ def _percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def _report(label: str, latencies: list[float], winners: list[int]) -> bool:
+    print(
+        f"{label}: rounds with exactly one winner {sum(w == 1 for w in winners)}/{len(winners)}"
+    )
+    _print_latency("  claim latency ms", latencies)
+    return all(w == 1 for w in winners)
+
+
 def _print_latency(label: str, seconds: list[float]) -> None:
     ms = [x * 1000 for x in seconds]
     print(
@@ -148,51 +169,36 @@ def _print_latency(label: str, seconds: list[float]) -> None:
 
 
 def main() -> int:
-    """Run the race and print the figures."""
+    """Run both races against a real daemon process and print the figures."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--serve", help=argparse.SUPPRESS)
-    parser.add_argument("--report", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve, args.threads, args.report)
-        return 0
     directory = Path(tempfile.mkdtemp(prefix="si-bench-"))
     config = _write_config(directory, args.clients)
     _seed(config)
     daemon = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            str(config),
-            "--threads",
-            str(args.threads),
-            "--report",
-            str(directory / "inside.txt"),
-        ],
+        [sys.executable, "-m", "shareinbox.cli_daemon_serve", "--config", str(config)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
     )
-    socket = directory / "s.sock"
+    socket_path = directory / "s.sock"
     try:
-        while not socket.exists():
+        while not socket_path.exists():
             time.sleep(0.05)
-        latencies, winners = asyncio.run(_race(socket, args.clients, args.rounds))
+        print(f"{args.clients} clients racing for one thread, {args.rounds} rounds")
+        ok = _report(
+            "raw sockets (the daemon as seen on the wire)",
+            *_wire_race(socket_path, args.clients, args.rounds),
+        )
+        ok &= _report(
+            "shareinbox.client.Client, all 50 in one asyncio process",
+            *asyncio.run(_race(socket_path, args.clients, args.rounds)),
+        )
     finally:
         daemon.terminate()
         daemon.wait(30)
-    ok = all(w == 1 for w in winners)
-    print(
-        f"{args.clients} clients x {args.rounds} rounds, {args.threads} operation threads"
-    )
-    print(
-        f"rounds with exactly one winner: {sum(w == 1 for w in winners)}/{len(winners)}"
-    )
-    _print_latency("claim latency ms, as a client sees it", latencies)
-    inside = (directory / "inside.txt").read_text(encoding="utf-8").split()
-    _print_latency("request time ms inside the daemon  ", [float(x) for x in inside])
+        shutil.rmtree(directory, ignore_errors=True)
     return 0 if ok else 1
 
 

@@ -56,17 +56,18 @@ def identify(config: Config, peer: Peer, requested_as: str | None) -> Actor:
             f"uid {peer.uid} has no login name; ask an admin to give it one and "
             f"add it to [[staff]] in {config.path}"
         )
+    via = ""
     if requested_as and requested_as != login:
         if peer.uid != 0:
             raise PermissionDenied(
                 f"only root may act as another staff member; {login} asked to act "
                 f"as {requested_as}"
             )
-        login = requested_as
+        login, via = requested_as, login
     staff = config.staff_by_login(login)
     if staff is None:
         raise PermissionDenied(
             f"{login} is not a staff member of this shared inbox: ask an admin to "
             f"add you to [[staff]] in {config.path}"
         )
-    return Actor.from_staff(staff)
+    return Actor.from_staff(staff, via=via)

@@ -39,11 +39,12 @@ class Actor:
     name: str
     role: str = "agent"
     needs_approval: bool = False
+    via: str = ""  # the real login when root acts as this staff member
 
     @classmethod
-    def from_staff(cls, staff: StaffConfig) -> Actor:
-        """The actor for a `[[staff]]` entry."""
-        return cls(staff.login, staff.name, staff.role, staff.needs_approval)
+    def from_staff(cls, staff: StaffConfig, *, via: str = "") -> Actor:
+        """The actor for a `[[staff]]` entry (`via`: root acting as them)."""
+        return cls(staff.login, staff.name, staff.role, staff.needs_approval, via)
 
     @classmethod
     def system(cls) -> Actor:
@@ -99,7 +100,13 @@ class Context:
         thread_id: int | None = None,
         detail: dict[str, Any] | None = None,
     ) -> int:
-        """Record an audit row in the current write transaction."""
+        """Record an audit row in the current write transaction.
+
+        When root acts as a staff member, the detail names the real login
+        (``via``), so the trail shows who really did it.
+        """
+        if self.actor.via:
+            detail = {**(detail or {}), "via": self.actor.via}
         return audit_log.append(
             conn,
             at=self.now(),

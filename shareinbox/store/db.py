@@ -116,6 +116,20 @@ class Store:
                 self._owner = 0
 
     @contextmanager
+    def writer_if_free(self) -> Iterator[bool]:
+        """Hold the writer lock if no thread does; yield whether it was free.
+
+        Lets a caller run a short operation at once when nobody is writing,
+        and hand it to a worker thread otherwise, instead of blocking.
+        """
+        free = self._lock.acquire(blocking=False)
+        try:
+            yield free
+        finally:
+            if free:
+                self._lock.release()
+
+    @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A read-only connection for this thread, in one read transaction.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 import time
@@ -101,7 +102,7 @@ def test_agent_cannot_release_another_lock_but_supervisor_can(
             "SELECT actor, detail FROM audit WHERE action = 'release.force'"
         ).fetchone()
     assert row["actor"] == "tanaka"
-    assert "suzuki" in row["detail"]
+    assert json.loads(row["detail"]) == {"holder": "suzuki", "via": "root"}
 
 
 def test_closing_a_thread_frees_the_own_lock(daemon: InProcessDaemon) -> None:
