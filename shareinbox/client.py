@@ -58,39 +58,6 @@ def _connect_error(socket_path: Path | str, error: OSError) -> ShareinboxError:
     return not_running(socket_path, error.strerror or type(error).__name__)
 
 
-def _hello(as_login: str | None, client: str) -> dict[str, Any]:
-    return {
-        "type": "hello",
-        "version": protocol.VERSION,
-        "client": client,
-        "as": as_login,
-    }
-
-
-def _welcome(message: dict[str, Any]) -> tuple[dict[str, Any], int]:
-    """(staff, last_seq) from the daemon's answer to hello, or raise."""
-    if message.get("type") == "refused":
-        raise PermissionDenied(
-            str(message.get("message", "refused")), title="Not allowed"
-        )
-    if message.get("type") != "welcome" or not isinstance(message.get("staff"), dict):
-        raise ProtocolError(f"unexpected answer to hello: {message.get('type')!r}")
-    if message.get("version") != protocol.VERSION:
-        raise ProtocolError(
-            f"the daemon speaks protocol {message.get('version')}, this client "
-            f"{protocol.VERSION}: restart the daemon after an upgrade"
-        )
-    return message["staff"], int(message.get("last_seq") or 0)
-
-
-def _result(message: dict[str, Any]) -> Any:
-    """The result of a reply, or the error it carries raised."""
-    if message.get("ok"):
-        return message.get("result")
-    error = message.get("error")
-    raise protocol.error_from_payload(error if isinstance(error, dict) else {})
-
-
 class Client:
     """An asyncio connection to the daemon (see the module docstring).
 
@@ -149,11 +116,11 @@ class Client:
         except TimeoutError as e:
             raise not_running(socket_path, "no answer") from e
         try:
-            writer.write(protocol.encode(_hello(as_login, client)))
+            writer.write(protocol.encode(protocol.hello(as_login, client)))
             line = await asyncio.wait_for(reader.readline(), wait)
             if not line:
                 raise not_running(socket_path, "closed before answering")
-            staff, last_seq = _welcome(protocol.decode(line))
+            staff, last_seq = protocol.welcome_of(protocol.decode(line))
         except BaseException:
             writer.close()
             raise
@@ -227,7 +194,7 @@ class Client:
             if future is None or future.done():
                 return
             try:
-                future.set_result(_result(message))
+                future.set_result(protocol.result_of(message))
             except ShareinboxError as e:
                 future.set_exception(e)
         elif kind == "event":
@@ -277,8 +244,8 @@ class SyncClient:
         self._file = self._sock.makefile("rwb")
         self._ids = itertools.count(1)
         try:
-            self._send(_hello(as_login, client))
-            self.staff, self.last_seq = _welcome(self._receive())
+            self._send(protocol.hello(as_login, client))
+            self.staff, self.last_seq = protocol.welcome_of(self._receive())
         except BaseException:
             self.close()
             raise
@@ -290,7 +257,7 @@ class SyncClient:
         while True:
             message = self._receive()
             if message["type"] == "reply" and message.get("id") == request_id:
-                return _result(message)
+                return protocol.result_of(message)
 
     def close(self) -> None:
         """Close the connection."""

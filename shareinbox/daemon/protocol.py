@@ -44,7 +44,14 @@ Event kinds: ``thread.new``, ``message.new``, ``thread.status``,
 ``thread.assigned``, ``thread.lock``, ``thread.note``, ``thread.memo``,
 ``customer.merged``, ``outbox.state``, ``approval.requested``,
 ``approval.decided``, ``account.error``, ``account.ok`` (stored, with a seq)
-and ``presence`` (``{"thread_id", "viewers": [login]}``, seq null).
+and, not stored (seq null): ``presence`` (``{"thread_id", "viewers": [login]}``)
+and ``resync`` (``{"last_seq"}``: the client was too far behind, or ahead of
+this database; it reloads what it shows instead of replaying).
+
+Short operations (claim, renew, release, assign, set_status, set_presence,
+whoami) run on the daemon's event loop when nobody is writing; the others
+run in a thread pool. A client may have up to 16 requests in flight per
+connection; replies may come back in any order (match them by ``id``).
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shareinbox.errors import ProtocolError, ShareinboxError
+from shareinbox.errors import PermissionDenied, ProtocolError, ShareinboxError
 
 VERSION = 1
 MAX_LINE = 64 * 1024 * 1024
@@ -101,3 +108,37 @@ def error_from_payload(payload: dict[str, Any]) -> ShareinboxError:
     error = cls.__new__(cls)
     ShareinboxError.__init__(error, message, title=str(payload.get("title") or ""))
     return error
+
+
+def hello(as_login: str | None, client: str) -> dict[str, Any]:
+    """The first message of a client."""
+    return {"type": "hello", "version": VERSION, "client": client, "as": as_login}
+
+
+def welcome_of(message: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """(staff, last_seq) from the daemon's answer to hello, or raise.
+
+    Raises:
+        PermissionDenied: the daemon refused the connection (its message says why).
+        ProtocolError: not a welcome, or another protocol version.
+    """
+    if message.get("type") == "refused":
+        raise PermissionDenied(
+            str(message.get("message", "refused")), title="Not allowed"
+        )
+    if message.get("type") != "welcome" or not isinstance(message.get("staff"), dict):
+        raise ProtocolError(f"unexpected answer to hello: {message.get('type')!r}")
+    if message.get("version") != VERSION:
+        raise ProtocolError(
+            f"the daemon speaks protocol {message.get('version')}, this client "
+            f"{VERSION}: restart the daemon after an upgrade"
+        )
+    return message["staff"], int(message.get("last_seq") or 0)
+
+
+def result_of(reply: dict[str, Any]) -> Any:
+    """The result of a reply, or the error it carries raised."""
+    if reply.get("ok"):
+        return reply.get("result")
+    error = reply.get("error")
+    raise error_from_payload(error if isinstance(error, dict) else {})

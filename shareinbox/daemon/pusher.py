@@ -95,9 +95,11 @@ class Pusher:
         """
         last = self.last_seq()
         start = since if isinstance(since, int) and since >= 0 else last
-        connection.seen = max(connection.seen, start)
+        connection.seen = max(connection.seen, min(start, last))
         replayed = 0
-        if last - start > MAX_REPLAY:
+        # Too far behind, or ahead of this store (a client of an earlier,
+        # replaced database): the client must reload instead of replaying.
+        if last - start > MAX_REPLAY or start > last:
             connection.send_event(
                 {
                     "seq": None,

@@ -168,7 +168,10 @@ class Server:
                 raise ProtocolError(
                     f"expected hello version {protocol.VERSION}; upgrade the client"
                 )
-            actor = identify(self.config, peer, hello.get("as"))
+            requested = hello.get("as")
+            if requested is not None and not isinstance(requested, str):
+                raise ProtocolError("'as' must be a login name or null")
+            actor = identify(self.config, peer, requested)
         except (ShareinboxError, TimeoutError, OSError, ValueError) as e:
             message = e.message if isinstance(e, ShareinboxError) else "no hello"
             log.info("refused a connection: %s", message)

@@ -133,3 +133,20 @@ async def _lost(daemon: InProcessDaemon) -> None:
 
 def test_a_lost_daemon_is_detected(daemon: InProcessDaemon) -> None:
     asyncio.run(_lost(daemon))
+
+
+async def _ahead(daemon: InProcessDaemon, thread_id: int) -> None:
+    client = await Client.connect(daemon.socket, as_login="tanaka")
+    try:
+        await client.subscribe(since=10**9)  # a seq from another database
+        resync = await _next(client, "resync")
+        assert resync["seq"] is None
+        await client.call("add_note", thread_id=thread_id, text="x")
+        assert (await _next(client, "thread.note"))["thread_id"] == thread_id
+    finally:
+        await client.close()
+
+
+def test_a_client_ahead_of_the_store_is_told_to_reload(daemon: InProcessDaemon) -> None:
+    thread_id = seed_thread(daemon.store)
+    asyncio.run(_ahead(daemon, thread_id))
