@@ -36,53 +36,34 @@ def _resolve(
     return details.final_customer(conn, customer_id)
 
 
+def _entry(
+    at: float | None, kind: str, thread_id: int | None, actor: Any, **more: Any
+) -> dict[str, Any]:
+    return {"at_ts": at, "kind": kind, "thread_id": thread_id, "actor": actor, **more}
+
+
 def _timeline(
     ctx: Context,
     conn: sqlite3.Connection,
     customer_ids: list[int],
     thread_ids: list[int],
 ) -> list[dict[str, Any]]:
-    entries: list[tuple[float, dict[str, Any]]] = []
-    for m in details.thread_messages_brief(conn, thread_ids):
-        actor = m["sent_by"] if m["direction"] == "out" else m["from_addr"]
-        entries.append(
-            (
-                m["at"],
-                {
-                    "kind": m["direction"],
-                    "thread_id": m["thread_id"],
-                    "message_id": m["id"],
-                    "actor": actor,
-                    "summary": m["subject"],
-                },
-            )
-        )
-    for n in details.thread_notes(conn, thread_ids):
-        entries.append(
-            (
-                n["created_at"],
-                {
-                    "kind": "note",
-                    "thread_id": n["thread_id"],
-                    "actor": n["author"],
-                    "text": n["body"],
-                },
-            )
-        )
-    for memo in details.memos(conn, thread_ids=thread_ids, customer_ids=customer_ids):
-        entries.append(
-            (
-                memo["called_at"],
-                {
-                    "kind": "memo",
-                    "thread_id": memo["thread_id"],
-                    "actor": memo["author"],
-                    "text": memo["body"],
-                    "phone": memo["phone"],
-                    "direction": memo["direction"],
-                },
-            )
-        )
+    """Messages, notes, memos, status changes and assignments, oldest first."""
+    entries = [
+        _entry(m["at"], m["direction"], m["thread_id"],
+               m["sent_by"] if m["direction"] == "out" else m["from_addr"],
+               message_id=m["id"], summary=m["subject"])
+        for m in details.thread_messages_brief(conn, thread_ids)
+    ]  # fmt: skip
+    entries += [
+        _entry(n["created_at"], "note", n["thread_id"], n["author"], text=n["body"])
+        for n in details.thread_notes(conn, thread_ids)
+    ]
+    entries += [
+        _entry(m["called_at"], "memo", m["thread_id"], m["author"], text=m["body"],
+               phone=m["phone"], direction=m["direction"])
+        for m in details.memos(conn, thread_ids=thread_ids, customer_ids=customer_ids)
+    ]  # fmt: skip
     for e in details.thread_events(
         conn, thread_ids, kinds=list(_EVENT_KINDS), limit=5000
     ):
@@ -90,20 +71,11 @@ def _timeline(
         value = (
             data.get("status") if e["kind"] == "thread.status" else data.get("assignee")
         )
-        entries.append(
-            (
-                e["at"],
-                {
-                    "kind": _EVENT_KINDS[e["kind"]],
-                    "thread_id": e["thread_id"],
-                    "actor": e["actor"],
-                    "summary": str(value),
-                },
-            )
-        )
-    entries.sort(key=lambda item: item[0] or 0.0)
+        entries.append(_entry(e["at"], _EVENT_KINDS[e["kind"]], e["thread_id"],
+                              e["actor"], summary=str(value)))  # fmt: skip
+    entries.sort(key=lambda item: item["at_ts"] or 0.0)
     tz = ctx.config.shop.tz
-    return [{**entry, "at": iso(at, tz), "at_ts": at} for at, entry in entries]
+    return [{**entry, "at": iso(entry["at_ts"], tz)} for entry in entries]
 
 
 def _event_data(text: str) -> dict[str, Any]:

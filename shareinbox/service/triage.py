@@ -106,48 +106,32 @@ def set_status(
         holder = teamwork.active_holder(row, now)
         if holder is not None and holder != me:
             raise held_by_other(ctx, row, holder)
-        same = (row["status"], row["waiting_reason"], row["waiting_until"]) == (
-            status,
-            reason,
-            until,
-        )
-        if not same:
-            teamwork.set_status(
-                conn,
-                thread_id,
-                status,
-                now=now,
-                reason=reason,
-                until=until,
-                spam_reason=f"staff:{me}" if status == "spam" else None,
-            )
-            detail = {
-                "from": row["status"],
-                "to": status,
-                "reason": reason,
-                "until": until,
-            }
-            ctx.audit(
-                conn,
-                "status",
-                target=f"thread:{thread_id}",
-                thread_id=thread_id,
-                detail=detail,
-            )
-            ctx.event(
-                conn,
-                "thread.status",
-                thread_id=thread_id,
-                data={
-                    "status": status,
-                    "previous": row["status"],
-                    "reason": reason,
-                    "until": until,
-                },
-            )
+        if (row["status"], row["waiting_reason"], row["waiting_until"]) != (
+            status, reason, until
+        ):  # fmt: skip
+            _change_status(ctx, conn, row, status, reason, until)
         if holder == me and status in ("done", "spam"):
             _release_own(ctx, conn, thread_id)
         return load_thread(ctx, conn, thread_id)
+
+
+def _change_status(
+    ctx: Context,
+    conn: sqlite3.Connection,
+    row: sqlite3.Row,
+    status: str,
+    reason: str | None,
+    until: float | None,
+) -> None:
+    thread_id = int(row["id"])
+    spam_reason = f"staff:{ctx.actor.login}" if status == "spam" else None
+    teamwork.set_status(conn, thread_id, status, now=ctx.now(), reason=reason,
+                        until=until, spam_reason=spam_reason)  # fmt: skip
+    change = {"reason": reason, "until": until}
+    ctx.audit(conn, "status", target=f"thread:{thread_id}", thread_id=thread_id,
+              detail={"from": row["status"], "to": status, **change})  # fmt: skip
+    ctx.event(conn, "thread.status", thread_id=thread_id,
+              data={"status": status, "previous": row["status"], **change})  # fmt: skip
 
 
 def _release_own(ctx: Context, conn: sqlite3.Connection, thread_id: int) -> None:
