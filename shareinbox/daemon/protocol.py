@@ -25,7 +25,8 @@ Operations (``op``: args -> result; see `shareinbox.service` for each one):
 - ``list_threads {view="all", limit=100, cursor=null, offset=null, status=null,
   assignee=null, account=null}`` -> ``{"threads": [Thread], "next": cursor|null,
   "total": n}``; views: all new open waiting done spam mine unassigned overdue
-  due_today ``account:NAME`` ``tag:TAG``; cursor = ``[last_message_ts, id]``
+  due_today ``account:NAME`` ``tag:TAG``; cursor = ``[last_message_ts, id]``;
+  ``thread_position {thread_id, view="all"}`` -> ``{"position": n|null}``
 - ``show_thread {thread_id}`` -> ``{thread, messages, notes, memos, events,
   orders, outbox}`` (audited as a view)
 - ``claim {thread_id}``, ``renew {thread_id}``, ``release {thread_id,

@@ -96,6 +96,17 @@ def list_threads(
     }
 
 
+@operation("thread_position")
+def thread_position(ctx: Context, thread_id: int, view: str = "all") -> dict[str, Any]:
+    """Where a thread sits in a view (``{"position": n}``, 0-based; null if absent).
+
+    With ``list_threads(offset=position)`` a client jumps to a thread.
+    """
+    where, params = queries.view_clause(view, _scope(ctx))
+    with ctx.store.read() as conn:
+        return {"position": queries.position(conn, where, params, thread_id)}
+
+
 @operation("show_thread")
 def show_thread(ctx: Context, thread_id: int) -> dict[str, Any]:
     """A thread with its messages, notes, memos, events, orders and outbox."""

@@ -166,6 +166,24 @@ def count_threads(conn: sqlite3.Connection, where: str, params: Sequence[Any]) -
     return int(row.fetchone()[0])
 
 
+def position(
+    conn: sqlite3.Connection, where: str, params: Sequence[Any], thread_id: int
+) -> int | None:
+    """The 0-based row of a thread in a view's order (None: not in the view)."""
+    row = conn.execute(
+        f"SELECT t.last_message_at, t.id FROM thread t WHERE t.id = ? AND ({where})",
+        [thread_id, *params],
+    ).fetchone()
+    if row is None:
+        return None
+    before = conn.execute(
+        f"SELECT count(*) FROM thread t WHERE ({where})"
+        " AND (t.last_message_at, t.id) > (?, ?)",
+        [*params, row[0], row[1]],
+    ).fetchone()
+    return int(before[0])
+
+
 def threads_by_id(conn: sqlite3.Connection, ids: Sequence[int]) -> list[sqlite3.Row]:
     """The threads with these ids, in the order given (missing ones skipped)."""
     if not ids:

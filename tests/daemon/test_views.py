@@ -42,6 +42,10 @@ def test_cursor_pages_walk_every_thread_once_newest_first(
         assert seen == expected
         jumped = client.call("list_threads", limit=10, offset=120)
         assert [t["id"] for t in jumped["threads"]] == expected[120:130]
+        where = client.call("thread_position", thread_id=expected[77])
+        assert where == {"position": 77}
+        absent = client.call("thread_position", thread_id=expected[0], view="done")
+        assert absent == {"position": None}
 
 
 def test_views_and_counts_agree(daemon: InProcessDaemon) -> None:
