@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -139,6 +140,8 @@ def main() -> int:
     )
     timed("list_threads all, offset 50000", lambda: call("list_threads", offset=50_000))
     timed("search 返品 (plain LIKE)", lambda: call("search", query="返品"), repeat=1)
+    store.close()
+    shutil.rmtree(directory, ignore_errors=True)
     return 0
 
 
