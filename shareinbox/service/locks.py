@@ -147,24 +147,31 @@ def release(ctx: Context, thread_id: int, force: bool = False) -> dict[str, obje
             if not force:
                 raise held_by_other(ctx, row, holder)
         if holder is not None:
-            teamwork.clear_lock(conn, thread_id)
             forced = holder != me
-            ctx.audit(
-                conn,
-                "release.force" if forced else "release",
-                target=f"thread:{thread_id}",
-                thread_id=thread_id,
-                detail={"holder": holder},
-            )
-            _lock_event(
-                ctx,
-                conn,
-                thread_id,
-                locked_by=None,
-                previous=holder,
-                reason="forced" if forced else "released",
-            )
+            free_lock(ctx, conn, thread_id, holder, "forced" if forced else "released",
+                      action="release.force" if forced else "release")  # fmt: skip
         return load_thread(ctx, conn, thread_id)
+
+
+def free_lock(
+    ctx: Context,
+    conn: sqlite3.Connection,
+    thread_id: int,
+    holder: str,
+    reason: str,
+    *,
+    action: str = "release",
+    **detail: object,
+) -> None:
+    """Clear a thread's lock inside the caller's transaction, audited, with an event.
+
+    For the operations that end a reply: sending it, cancelling it, closing
+    the thread (`reason` says which: "sent", "cancelled", "closed", ...).
+    """
+    teamwork.clear_lock(conn, thread_id)
+    ctx.audit(conn, action, target=f"thread:{thread_id}", thread_id=thread_id,
+              detail={"holder": holder, "reason": reason, **detail})  # fmt: skip
+    _lock_event(ctx, conn, thread_id, locked_by=None, previous=holder, reason=reason)
 
 
 def sweep_locks(ctx: Context) -> float | None:
@@ -175,23 +182,8 @@ def sweep_locks(ctx: Context) -> float | None:
             return teamwork.next_lock_expiry(conn)
     with ctx.store.write() as conn:
         for row in teamwork.lapsed_locks(conn, now):
-            thread_id = int(row["id"])
-            teamwork.clear_lock(conn, thread_id)
-            ctx.audit(
-                conn,
-                "lock.lapse",
-                target=f"thread:{thread_id}",
-                thread_id=thread_id,
-                detail={"holder": row["locked_by"], "locked_at": row["locked_at"]},
-            )
-            _lock_event(
-                ctx,
-                conn,
-                thread_id,
-                locked_by=None,
-                previous=row["locked_by"],
-                reason="lapsed",
-            )
+            free_lock(ctx, conn, int(row["id"]), row["locked_by"], "lapsed",
+                      action="lock.lapse", locked_at=row["locked_at"])  # fmt: skip
         return teamwork.next_lock_expiry(conn)
 
 

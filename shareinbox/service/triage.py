@@ -13,7 +13,7 @@ from typing import Any
 
 from shareinbox.errors import NotFound, PermissionDenied, ProtocolError
 from shareinbox.service.core import Context, get_row, operation
-from shareinbox.service.locks import held_by_other
+from shareinbox.service.locks import free_lock, held_by_other
 from shareinbox.service.threads import load_thread
 from shareinbox.service.views import memo_json, note_json
 from shareinbox.store import teamwork
@@ -111,7 +111,7 @@ def set_status(
         ):  # fmt: skip
             _change_status(ctx, conn, row, status, reason, until)
         if holder == me and status in ("done", "spam"):
-            _release_own(ctx, conn, thread_id)
+            free_lock(ctx, conn, thread_id, me, "closed")
         return load_thread(ctx, conn, thread_id)
 
 
@@ -132,23 +132,6 @@ def _change_status(
               detail={"from": row["status"], "to": status, **change})  # fmt: skip
     ctx.event(conn, "thread.status", thread_id=thread_id,
               data={"status": status, "previous": row["status"], **change})  # fmt: skip
-
-
-def _release_own(ctx: Context, conn: sqlite3.Connection, thread_id: int) -> None:
-    teamwork.clear_lock(conn, thread_id)
-    ctx.audit(
-        conn,
-        "release",
-        target=f"thread:{thread_id}",
-        thread_id=thread_id,
-        detail={"holder": ctx.actor.login, "by": "status"},
-    )
-    ctx.event(
-        conn,
-        "thread.lock",
-        thread_id=thread_id,
-        data={"locked_by": None, "previous": ctx.actor.login, "reason": "closed"},
-    )
 
 
 @operation("add_note")

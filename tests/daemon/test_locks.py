@@ -102,7 +102,11 @@ def test_agent_cannot_release_another_lock_but_supervisor_can(
             "SELECT actor, detail FROM audit WHERE action = 'release.force'"
         ).fetchone()
     assert row["actor"] == "tanaka"
-    assert json.loads(row["detail"]) == {"holder": "suzuki", "via": "root"}
+    assert json.loads(row["detail"]) == {
+        "holder": "suzuki",
+        "reason": "forced",
+        "via": "root",
+    }
 
 
 def test_closing_a_thread_frees_the_own_lock(daemon: InProcessDaemon) -> None:

@@ -217,3 +217,24 @@ def test_status_rules(daemon: InProcessDaemon) -> None:
         with pytest.raises(PermissionDenied):
             client.call("assign", thread_id=thread_id, login="sato")
         assert client.call("account_status")["accounts"] == []
+
+
+def test_agents_read_only_their_own_audit_entries(daemon: InProcessDaemon) -> None:
+    thread_id = seed_thread(daemon.store)
+    with daemon.client("tanaka") as supervisor:
+        supervisor.call("add_note", thread_id=thread_id, text="確認")
+    with daemon.client("suzuki") as agent:
+        agent.call("show_thread", thread_id=thread_id)
+        own = agent.call("audit_list")["entries"]
+        assert {e["actor"] for e in own} == {"suzuki"}
+        with pytest.raises(PermissionDenied):
+            agent.call("audit_list", actor="tanaka")
+        with pytest.raises(PermissionDenied):
+            agent.call("audit_verify")
+    with daemon.client("tanaka") as supervisor:
+        everyone = supervisor.call("audit_list", thread_id=thread_id)["entries"]
+        assert [(e["actor"], e["action"]) for e in everyone] == [
+            ("suzuki", "view"),
+            ("tanaka", "note"),
+        ]
+        assert supervisor.call("audit_verify")["ok"] is True
