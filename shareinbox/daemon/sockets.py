@@ -42,7 +42,17 @@ async def bind_socket(config: Config, handler: Handler) -> asyncio.AbstractServe
         StoreError: another process answers on the socket already.
     """
     path = config.server.socket
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.exists():
+        # Made here (no systemd RuntimeDirectory): the group must reach it.
+        path.parent.mkdir(parents=True, mode=0o750)
+        os.chmod(path.parent, 0o750)
+        _set_group(path.parent, config.server.group)
+    elif config.server.group and path.parent == config.server.data_dir:
+        log.warning(
+            "the socket %s is inside the private data dir: only the daemon's user "
+            "can reach it; set [server] socket to e.g. /run/shareinbox/shareinbox.sock",
+            path,
+        )
     if path.exists() or path.is_symlink():
         if _in_use(path):
             raise StoreError(

@@ -197,3 +197,23 @@ def test_root_not_on_the_staff_is_refused(tmp_path: Path, socket_dir: Path) -> N
         assert "nobody-such" in unknown.value.message
     finally:
         running.stop()
+
+
+def test_a_socket_dir_the_daemon_makes_is_open_to_the_group(
+    tmp_path: Path, unix_users: UnixUsers
+) -> None:
+    base = short_dir()
+    base.chmod(0o755)
+    config = daemon_config(tmp_path, base / "run", group=unix_users.group)
+    running = InProcessDaemon(config).start()
+    try:
+        info = (base / "run").stat()
+        assert stat.S_IMODE(info.st_mode) == 0o750
+        assert info.st_gid == unix_users.gid
+        answer = _as_user(unix_users, unix_users.staff[0], config.server.socket)
+        assert (
+            answer["kind"] == "PermissionDenied"
+        )  # reached the daemon: not staff here
+    finally:
+        running.stop()
+        remove_tree(base)
