@@ -267,3 +267,40 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     pending = [m.name for m in migrations.pending(db)]
     migrations.apply(db)
     return pending
+
+
+_M002 = """
+CREATE TABLE search_text (
+  message_id INTEGER PRIMARY KEY REFERENCES message(id),
+  text TEXT NOT NULL                          -- normalised subject, sender, body
+);
+CREATE VIRTUAL TABLE search_trigram USING fts5(
+  text, content='search_text', content_rowid='message_id',
+  tokenize='trigram', detail='full', columnsize=0
+);
+CREATE VIRTUAL TABLE search_short USING fts5(
+  grams, content='', detail='none', columnsize=0, tokenize='unicode61'
+);
+CREATE INDEX message_received ON message(received_at);
+
+CREATE TABLE message_ref (
+  account_id INTEGER NOT NULL REFERENCES account(id),
+  ref TEXT NOT NULL,                          -- a Message-ID this message refers to
+  message_id INTEGER NOT NULL REFERENCES message(id),
+  PRIMARY KEY (account_id, ref, message_id)
+) WITHOUT ROWID;
+"""
+
+
+@migrations()
+def m002_search(db: sqlite_utils.Database) -> None:
+    """Full-text search (trigram + 1-2 character n-grams) and reply lookups.
+
+    `search_trigram` answers terms of three or more characters; `search_short`
+    holds every single character and adjacent pair of each text (hex-encoded
+    UTF-16 units), which answers the 1-2 character terms (返品, 注文) a
+    trigram index cannot. `message_ref` finds the messages that refer to a
+    Message-ID, so a thread forms whatever order its messages arrive in.
+    """
+    for statement in _split(_M002):
+        db.execute(statement)

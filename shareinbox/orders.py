@@ -1,0 +1,43 @@
+"""Order numbers found in mail (楽天, Amazon, and the shop's own patterns).
+
+Rakuten order numbers look like ``123456-20240101-0000000001`` and Amazon's
+like ``249-1234567-1234567``. A team adds its own shapes as regular
+expressions in ``[orders] patterns``. Numbers are matched only when they
+stand alone (not inside a longer run of digits or dashes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+RAKUTEN = r"\d{6}-\d{8}-\d{10}"
+AMAZON = r"\d{3}-\d{7}-\d{7}"
+BUILTIN = (RAKUTEN, AMAZON)
+# Half-width digits only: the caller's text may carry full-width ones.
+_WIDE = str.maketrans("０１２３４５６７８９－‐―−ー", "0123456789-----")
+
+
+@lru_cache(maxsize=64)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def find_order_ids(text: str, extra_patterns: Sequence[str] = ()) -> list[str]:
+    """Order numbers in `text`, in order of appearance, each once.
+
+    Args:
+        text: subject and body (any width of digits).
+        extra_patterns: the shop's own regular expressions (``[orders]
+            patterns``); a bad expression raises ``re.error`` when the
+            config is read, so it is trusted here.
+    """
+    pattern = _compiled((*BUILTIN, *extra_patterns))
+    found: list[str] = []
+    for match in pattern.finditer(text.translate(_WIDE)):
+        value = match.group(0)
+        if value not in found:
+            found.append(value)
+    return found
