@@ -34,6 +34,10 @@ T = TypeVar("T")
 CONNECTION_ERRORS = (OSError, imaplib.IMAP4.abort, IMAPClientError, EOFError)
 
 
+class ConnectionLost(SyncError):
+    """The connection to the IMAP server broke (not just one command)."""
+
+
 @dataclass(frozen=True)
 class Selected:
     """A SELECT's answer: the folder state plus QRESYNC changes."""
@@ -78,12 +82,12 @@ class ImapSession:
         try:
             return action()
         except imaplib.IMAP4.abort as e:
-            raise SyncError(f"IMAP connection lost during {what}: {e}") from e
+            raise ConnectionLost(f"IMAP connection lost during {what}: {e}") from e
         except (imaplib.IMAP4.error, IMAPClientError) as e:
             raise SyncError(f"IMAP {what} failed: {e}") from e
         except (OSError, EOFError) as e:
             why = "timed out" if isinstance(e, socket.timeout) else str(e) or "closed"
-            raise SyncError(f"IMAP connection lost during {what}: {why}") from e
+            raise ConnectionLost(f"IMAP connection lost during {what}: {why}") from e
 
     def enable(self) -> Capabilities:
         """ENABLE QRESYNC (else CONDSTORE) before any SELECT; return what works."""
