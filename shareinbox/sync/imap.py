@@ -63,6 +63,7 @@ class ImapSession:
         self.caps = Capabilities()
         self.esearch = False
         self.unselect_ok = False
+        self.idle_ok = False
         self.selected: str | None = None
 
     @classmethod
@@ -102,6 +103,7 @@ class ImapSession:
         self.caps = Capabilities(condstore=condstore, qresync=qresync)
         self.esearch = b"ESEARCH" in caps
         self.unselect_ok = b"UNSELECT" in caps
+        self.idle_ok = b"IDLE" in caps
         return self.caps
 
     def drain(self) -> dict[str, list[Any]]:
