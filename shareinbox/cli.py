@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "check config, permissions, mail logins and socket",
     ),
     "password": ("shareinbox.cli_admin", "store an account password in the keyring"),
+    "daemon": ("shareinbox.cli_daemon", "sync every account and folder (--once)"),
 }
 
 _COMMON_DEFAULTS = {"config": None, "as_login": None, "json": False, "verbose": False}
@@ -38,6 +39,15 @@ def _arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "password":
         parser.add_argument("action", choices=["set"])
         parser.add_argument("account")
+    elif name == "daemon":
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            required=True,
+            help="sync every account and folder once, then exit",
+        )
+        # Messages per fetch/transaction: tests and benchmarks make it small.
+        parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:
