@@ -3,7 +3,7 @@
 Rakuten order numbers look like ``123456-20240101-0000000001`` and Amazon's
 like ``249-1234567-1234567``. A team adds its own shapes as regular
 expressions in ``[orders] patterns``. Numbers are matched only when they
-stand alone (not inside a longer run of digits or dashes).
+stand alone (not inside a longer run of ASCII letters, digits or dashes).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ _WIDE = str.maketrans("０１２３４５６７８９－‐―−ー", "01234567
 @lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    # Japanese text has no spaces: 注文番号123456-... is an order number, so
+    # only ASCII letters, digits and dashes around a match disqualify it.
+    return re.compile(rf"(?<![0-9A-Za-z-])(?:{alternatives})(?![0-9A-Za-z-])")
 
 
 def find_order_ids(text: str, extra_patterns: Sequence[str] = ()) -> list[str]:

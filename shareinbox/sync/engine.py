@@ -33,6 +33,16 @@ from shareinbox.sync.plan import (
 )
 from shareinbox.sync.reports import AccountReport, FolderReport, SyncOptions
 
+__all__ = [
+    "AccountReport",
+    "FolderReport",
+    "SyncOptions",
+    "account_folders",
+    "record_account_state",
+    "sync_account",
+    "sync_folder",
+    "sync_folders",
+]
 log = logging.getLogger(__name__)
 
 
@@ -233,6 +243,12 @@ def sync_folders(
     """
     report = AccountReport(account.name)
     for name, role in account_folders(account):
+        if role == "sent" and not client.folder_exists(name):
+            # The default "Sent" may not exist yet (nothing was ever sent).
+            report.folders.append(
+                FolderReport(name, mode="absent", reason="no such folder")
+            )
+            continue
         try:
             folder_report = sync_folder(
                 store,

@@ -112,6 +112,12 @@ class ImapSession:
         self._imap.untagged_responses.clear()
         return pending
 
+    def folder_exists(self, folder: str) -> bool:
+        """True when the server has a folder of that name (one LIST)."""
+        found = self._call("LIST", lambda: self.client.folder_exists(folder))
+        self.drain()
+        return bool(found)
+
     def status(self, folder: str) -> ServerFolder:
         """STATUS of a folder that is not selected (~1 ms)."""
         items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]

@@ -18,6 +18,8 @@ from shareinbox.orders import find_order_ids
         pytest.param("B: 111-2222222-3333333, A: 999999-20250101-1234567890", (), ["111-2222222-3333333", "999999-20250101-1234567890"], id="order-of-appearance"),
         pytest.param("ご注文 SHOP-00042 の件", (r"SHOP-\d{5}",), ["SHOP-00042"], id="extra-pattern"),
         pytest.param("電話 03-1234-5678", (), [], id="phone-number"),
+        pytest.param("注文番号123456-20240101-0000000003の件", (), ["123456-20240101-0000000003"], id="between-kanji"),
+        pytest.param("x123-4567890-1234567", (), [], id="after-a-letter"),
         pytest.param("", (), [], id="empty"),
     ],
 )  # fmt: skip
