@@ -125,6 +125,8 @@ class SyncWorker:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread and wait for it; a blocked socket is cut after 1 s."""
+        if self._stop.is_set():
+            return
         self._stop.set()
         self._waiter.wake()
         thread = self._thread

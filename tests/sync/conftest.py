@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +19,7 @@ from shareinbox.store.ingest import PlainPolicy
 from shareinbox.sync.engine import SyncOptions, sync_account
 from shareinbox.sync.imap import ImapSession
 from shareinbox.sync.reports import AccountReport
+from tests.fixtures import dovecot
 from tests.fixtures.dovecot import DovecotServer
 
 NOW = 1_750_000_000.0
@@ -72,7 +76,9 @@ class Mirror:
         """A separate logged-in session (another mail client)."""
         return ImapSession.connect(self.account.imap, self.server.password)
 
-    def append(self, folder: str, *messages: bytes, flags: tuple[str, ...] = ()) -> None:
+    def append(
+        self, folder: str, *messages: bytes, flags: tuple[str, ...] = ()
+    ) -> None:
         """Append messages from another client (creating the folder if needed)."""
         other = self.other()
         try:
@@ -93,7 +99,9 @@ class Mirror:
         other = self.other()
         try:
             other.select(folder)
-            return {uid: meta.flags or "" for uid, meta in other.fetch_meta("1:*").items()}
+            return {
+                uid: meta.flags or "" for uid, meta in other.fetch_meta("1:*").items()
+            }
         finally:
             other.close()
 
@@ -125,3 +133,30 @@ def mirror(imap: DovecotServer, tmp_path: Path) -> Iterator[Mirror]:
     m = make_mirror(imap, tmp_path)
     yield m
     m.store.close()
+
+
+def _private() -> Iterator[dovecot.DovecotServer]:
+    if not dovecot.available():
+        reason = "dovecot is not installed (apt-get install dovecot-imapd)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    base = Path(tempfile.mkdtemp(prefix="shareinbox-dovecot-private-"))
+    server = dovecot.DovecotServer(base)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def private_server() -> Iterator[dovecot.DovecotServer]:
+    """A Dovecot of one test module alone, for tests that stop or restart it."""
+    yield from _private()
+
+
+@pytest.fixture
+def fresh_server() -> Iterator[dovecot.DovecotServer]:
+    """A Dovecot of one test alone: after a failed login Dovecot delays every
+    further login from 127.0.0.1, which would slow down the next test."""
+    yield from _private()

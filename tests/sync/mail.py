@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.utils import format_datetime
-from datetime import UTC, datetime, timedelta
 
 SHOP = "shop@example.test"
 BASE = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from shareinbox.config import AccountConfig
 from tests.sync.conftest import Mirror
 from tests.sync.mail import SAMPLES, message
 
@@ -26,11 +28,18 @@ def test_initial_sync_stores_japanese_mail(mirror: Mirror) -> None:
         "Where is my order?",
         "Re: 返品について",
     ]
-    bodies = [r[0] for r in mirror.rows("SELECT text FROM message_body ORDER BY message_id")]
+    bodies = [
+        r[0] for r in mirror.rows("SELECT text FROM message_body ORDER BY message_id")
+    ]
     assert "株式会社テスト" in bodies[2]
     # The reply joined its thread; four threads, each with its customer.
     threads = mirror.rows("SELECT id, message_count, status FROM thread ORDER BY id")
-    assert [(t[1], t[2]) for t in threads] == [(2, "new"), (1, "new"), (1, "new"), (1, "new")]
+    assert [(t[1], t[2]) for t in threads] == [
+        (2, "new"),
+        (1, "new"),
+        (1, "new"),
+        (1, "new"),
+    ]
     names = {r[0] for r in mirror.rows("SELECT name FROM customer")}
     assert {"山田 太郎", "佐藤 花子", "鈴木 一郎", "John Smith"} <= names
     orders = {r[0] for r in mirror.rows("SELECT order_id FROM order_ref")}
@@ -150,7 +159,7 @@ def test_sent_mail_is_outgoing_and_joins_the_thread(mirror: Mirror) -> None:
     thread = mirror.rows("SELECT * FROM thread")[0]
     assert thread["message_count"] == 2
     assert thread["first_response_at"] is not None
-    roles = dict(mirror.rows("SELECT name, role FROM folder"))
+    roles = {r[0]: r[1] for r in mirror.rows("SELECT name, role FROM folder")}
     assert roles == {"INBOX": "inbox", "Sent": "sent"}
 
 
@@ -179,7 +188,5 @@ def test_customer_reply_reopens_a_done_thread(mirror: Mirror) -> None:
     }
 
 
-def _with_folders(mirror: Mirror, folders: tuple[str, ...]) -> object:
-    from dataclasses import replace
-
+def _with_folders(mirror: Mirror, folders: tuple[str, ...]) -> AccountConfig:
     return replace(mirror.account, imap=replace(mirror.account.imap, folders=folders))

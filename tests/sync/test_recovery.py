@@ -4,9 +4,7 @@ restarts in the middle of a sync."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -47,21 +45,10 @@ def hard_restart(server: dovecot.DovecotServer) -> None:
     server.start()
 
 
-@pytest.fixture(scope="module")
-def private_server() -> Iterator[dovecot.DovecotServer]:
-    """A Dovecot of this module alone: its tests stop and restart it."""
-    if not dovecot.available():
-        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
-    base = Path(tempfile.mkdtemp(prefix="shareinbox-dovecot-recovery-"))
-    server = dovecot.DovecotServer(base)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(base, ignore_errors=True)
-
-
 @pytest.fixture
-def restartable(private_server: dovecot.DovecotServer, tmp_path: Path) -> Iterator[Mirror]:
+def restartable(
+    private_server: dovecot.DovecotServer, tmp_path: Path
+) -> Iterator[Mirror]:
     m = make_mirror(private_server, tmp_path)
     yield m
     if private_server.process is None:
@@ -75,7 +62,9 @@ def test_recreated_folder_keeps_thread_state(mirror: Mirror) -> None:
     )
     mirror.append("Support", *SAMPLES)
     mirror.sync()
-    old_validity = mirror.rows("SELECT uidvalidity FROM folder WHERE name = 'Support'")[0][0]
+    old_validity = mirror.rows("SELECT uidvalidity FROM folder WHERE name = 'Support'")[
+        0
+    ][0]
     with mirror.store.write() as conn:
         conn.execute("UPDATE thread SET status = 'done', assignee = 'tanaka'")
         conn.execute(
@@ -96,7 +85,9 @@ def test_recreated_folder_keeps_thread_state(mirror: Mirror) -> None:
     assert [tuple(r) for r in statuses[:4]] == [("done", "tanaka")] * 4
     assert tuple(statuses[4]) == ("new", None)
     assert mirror.count("note") == 4
-    new_validity = mirror.rows("SELECT uidvalidity FROM folder WHERE name = 'Support'")[0][0]
+    new_validity = mirror.rows("SELECT uidvalidity FROM folder WHERE name = 'Support'")[
+        0
+    ][0]
     assert new_validity != old_validity
     validities = {r[0] for r in mirror.rows("SELECT uidvalidity FROM message_location")}
     assert validities == {new_validity}
@@ -114,7 +105,9 @@ def test_modseq_regression_means_full_resync(restartable: Mirror) -> None:
         other.client.remove_flags([1, 2, 3], [b"$Tmp"])
     other.close()
     mirror.sync()
-    stored_modseq = mirror.rows("SELECT highestmodseq FROM folder WHERE name='INBOX'")[0][0]
+    stored_modseq = mirror.rows("SELECT highestmodseq FROM folder WHERE name='INBOX'")[
+        0
+    ][0]
     mirror.server.stop()
     for index in mirror.server.maildir(mirror.user).glob("dovecot.index*"):
         index.unlink()
@@ -124,7 +117,10 @@ def test_modseq_regression_means_full_resync(restartable: Mirror) -> None:
     inbox = report.folders[0]
     assert (inbox.mode, inbox.new, inbox.fetched) == ("full", 0, 5)
     assert "HIGHESTMODSEQ went back" in inbox.reason
-    assert mirror.rows("SELECT highestmodseq FROM folder WHERE name='INBOX'")[0][0] < stored_modseq
+    assert (
+        mirror.rows("SELECT highestmodseq FROM folder WHERE name='INBOX'")[0][0]
+        < stored_modseq
+    )
     assert mirror.count("message") == 5
     assert mirror.count("message_location") == 5
     assert mirror.stored_state() == mirror.server_state()
@@ -160,5 +156,7 @@ def test_server_restart_mid_sync_then_resume(restartable: Mirror) -> None:
     assert mirror.count("message") == 40
     assert mirror.stored_state() == mirror.server_state()
     assert mirror.rows("SELECT state FROM account")[0][0] == "ok"
-    kinds = [r[0] for r in mirror.rows("SELECT kind FROM event WHERE kind LIKE 'account.%'")]
+    kinds = [
+        r[0] for r in mirror.rows("SELECT kind FROM event WHERE kind LIKE 'account.%'")
+    ]
     assert kinds == ["account.error", "account.ok"]
