@@ -275,11 +275,10 @@ CREATE TABLE search_text (
   text TEXT NOT NULL                          -- normalised subject, sender, body
 );
 CREATE VIRTUAL TABLE search_trigram USING fts5(
-  text, content='search_text', content_rowid='message_id',
-  tokenize='trigram', detail='full', columnsize=0
+  text, content='', detail='none', columnsize=0, tokenize='trigram'
 );
-CREATE VIRTUAL TABLE search_short USING fts5(
-  grams, content='', detail='none', columnsize=0, tokenize='unicode61'
+CREATE VIRTUAL TABLE search_units USING fts5(
+  units, content='', detail='none', columnsize=0, tokenize='ascii'
 );
 CREATE INDEX message_received ON message(received_at);
 
@@ -294,13 +293,16 @@ CREATE TABLE message_ref (
 
 @migrations()
 def m002_search(db: sqlite_utils.Database) -> None:
-    """Full-text search (trigram + 1-2 character n-grams) and reply lookups.
+    """Full-text search (trigrams + characters) and reply lookups.
 
-    `search_trigram` answers terms of three or more characters; `search_short`
-    holds every single character and adjacent pair of each text (hex-encoded
-    UTF-16 units), which answers the 1-2 character terms (返品, 注文) a
-    trigram index cannot. `message_ref` finds the messages that refer to a
-    Message-ID, so a thread forms whatever order its messages arrive in.
+    `search_text` holds each message's normalised text; `search_trigram`
+    indexes its trigrams (terms of three or more characters), `search_units`
+    the set of its characters (hex-encoded UTF-16 units: 1-2 character terms
+    such as 返品 or 注文, which have no trigram). Both store only which
+    messages hold a token (detail=none): cheap to build, and candidates are
+    confirmed against `search_text`. `message_ref` finds the messages that
+    refer to a Message-ID, so a thread forms whatever order its messages
+    arrive in.
     """
     for statement in _split(_M002):
         db.execute(statement)

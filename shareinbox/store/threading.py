@@ -35,6 +35,7 @@ GENERIC_SUBJECTS = frozenset(
         "help", "support", "test", "thanks", "thank you", "request",
     }
 )  # fmt: skip
+_SPACE = re.compile(r"\s")
 _PUNCT = re.compile(r"[\s\W_]+")
 _MSGID = re.compile(r"<[^<>\s]+>|[^<>\s]+@[^<>\s]+")
 
@@ -44,7 +45,7 @@ def msgid(value: str | None) -> str | None:
     if not value:
         return None
     bare = value.strip().strip("<>").strip()
-    return f"<{bare}>" if bare and not any(c.isspace() for c in bare) else None
+    return f"<{bare}>" if bare and not _SPACE.search(bare) else None
 
 
 def msgids(values: Sequence[str]) -> list[str]:
