@@ -12,18 +12,27 @@ import base64
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.utils import format_datetime
-from datetime import UTC, datetime, timedelta
 
 _JA_TOPICS = (
     ("返品について", "先日注文した商品を返品したいのですが、手続きを教えてください。"),
-    ("注文番号{order}の配送状況", "注文した商品がまだ届きません。配送状況を確認していただけますか。"),
+    (
+        "注文番号{order}の配送状況",
+        "注文した商品がまだ届きません。配送状況を確認していただけますか。",
+    ),
     ("在庫の確認", "こちらの商品の在庫はありますか。入荷予定日を教えてください。"),
     ("交換のお願い", "届いた商品のサイズが合わなかったので、交換をお願いできますか。"),
     ("お問い合わせ", "商品の使い方について質問があります。説明書が見当たりません。"),
-    ("領収書の発行", "会社の経費で購入したため、株式会社宛の領収書を発行してください。"),
-    ("キャンセル希望", "誤って二重に注文してしまいました。片方をキャンセルしてください。"),
+    (
+        "領収書の発行",
+        "会社の経費で購入したため、株式会社宛の領収書を発行してください。",
+    ),
+    (
+        "キャンセル希望",
+        "誤って二重に注文してしまいました。片方をキャンセルしてください。",
+    ),
 )
 _JA_FILLER = (
     "お世話になっております。",
@@ -55,7 +64,18 @@ _EN_FILLER = (
     "My phone number is in the order details if you need to call me.",
     "Best regards and have a nice day.",
 )
-_SURNAMES = ("山田", "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "中村", "小林", "加藤")
+_SURNAMES = (
+    "山田",
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "伊藤",
+    "渡辺",
+    "中村",
+    "小林",
+    "加藤",
+)
 _GIVEN = ("太郎", "花子", "一郎", "美咲", "健太", "陽子", "翔", "さくら")
 _EN_NAMES = ("John Smith", "Mary Jones", "Alex Brown", "Sam Lee", "Kim Taylor")
 _CHARSETS = ("iso-2022-jp", "utf-8", "shift_jis")
@@ -91,7 +111,7 @@ class MailboxGenerator:
         when = self.start + timedelta(minutes=7 * self.counter + rng.randint(0, 6))
         if self.threads and rng.random() < 0.35:
             thread = rng.choice(self.threads[-200:])
-            subject = ("Re: " if not thread.japanese or rng.random() < 0.5 else "返信: ")
+            subject = "Re: " if not thread.japanese or rng.random() < 0.5 else "返信: "
             subject += thread.subject
         else:
             thread = self._new_thread()
@@ -133,7 +153,9 @@ class MailboxGenerator:
         while len(text) < target:
             text += "\n" + rng.choice(filler)
         if thread.ids and rng.random() < 0.6:
-            quoted = "\n".join("> " + rng.choice(filler) for _ in range(rng.randint(3, 12)))
+            quoted = "\n".join(
+                "> " + rng.choice(filler) for _ in range(rng.randint(3, 12))
+            )
             text += "\n\n" + quoted
         return text + sig
 
@@ -167,8 +189,12 @@ class MailboxGenerator:
                 rng, [part, _attachment(payload, thread.japanese, rng)], "mixed"
             )
         elif roll < 0.30:
-            html = "<html><body><p>" + body.replace("\n", "<br>\n") + "</p></body></html>"
-            content = _multipart(rng, [part, _text_part(html, charset, "html")], "alternative")
+            html = (
+                "<html><body><p>" + body.replace("\n", "<br>\n") + "</p></body></html>"
+            )
+            content = _multipart(
+                rng, [part, _text_part(html, charset, "html")], "alternative"
+            )
         else:
             content = part
         head = "".join(f"{k}: {v}\r\n" for k, v in headers)
@@ -205,7 +231,9 @@ def _text_part(text: str, charset: str, subtype: str = "plain") -> bytes:
         data = text.encode("iso-2022-jp", "replace")
         cte = "7bit"
     elif charset == "shift_jis":
-        data = base64.encodebytes(text.encode("cp932", "replace")).replace(b"\n", b"\r\n")
+        data = base64.encodebytes(text.encode("cp932", "replace")).replace(
+            b"\n", b"\r\n"
+        )
         cte = "base64"
     elif charset == "utf-8":
         data = base64.encodebytes(text.encode("utf-8")).replace(b"\n", b"\r\n")

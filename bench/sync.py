@@ -122,7 +122,7 @@ def account(server: DovecotServer) -> AccountConfig:
             username=USER,
             folders=("INBOX",),
             sent_folder="",
-        ),  # fmt: skip
+        ),
         smtp=SmtpConfig(host="127.0.0.1"),
     )
 
