@@ -138,6 +138,7 @@ class MailboxGenerator:
 
     def _body(self, thread: _Thread) -> str:
         rng = self.rng
+        filler: tuple[str, ...]
         if thread.japanese:
             first = rng.choice(_JA_TOPICS)[1]
             filler = _JA_FILLER

@@ -145,7 +145,7 @@ def ingest(
             conn, counterpart.addr, counterpart.name, now=now
         )
     subject = _clean(parsed.subject or "")
-    refs = msgids([parsed.in_reply_to or "", *reversed(parsed.references)])
+    refs = msgids([parsed.in_reply_to, *reversed(parsed.references)])
     thread = threading.place(
         conn,
         account_id=mailbox.account_id,
@@ -221,7 +221,7 @@ def _insert_message(
 ) -> int:
     parsed = incoming.parsed
     sender = parsed.from_
-    refs = msgids(list(parsed.references))
+    refs = msgids(parsed.references)
     cursor = conn.execute(
         "INSERT INTO message (thread_id, account_id, dedupe_key, direction, message_id,"
         " in_reply_to, refs, subject, from_addr, from_name, to_json, cc_json, date_at,"

@@ -37,7 +37,7 @@ GENERIC_SUBJECTS = frozenset(
 )  # fmt: skip
 _SPACE = re.compile(r"\s")
 _PUNCT = re.compile(r"[\s\W_]+")
-_MSGID = re.compile(r"<[^<>\s]+>|[^<>\s]+@[^<>\s]+")
+_BRACKETED = re.compile(r"<[^<>\s]+>")
 
 
 def msgid(value: str | None) -> str | None:
@@ -48,11 +48,18 @@ def msgid(value: str | None) -> str | None:
     return f"<{bare}>" if bare and not _SPACE.search(bare) else None
 
 
-def msgids(values: Sequence[str]) -> list[str]:
-    """Canonical Message-IDs from header values (several per value allowed)."""
+def msgids(values: Sequence[str | None]) -> list[str]:
+    """Canonical Message-IDs, in order, each once.
+
+    A value is one Message-ID (bare or in ``<>``) or a header value holding
+    several in ``<>``.
+    """
     out: list[str] = []
     for value in values:
-        for token in _MSGID.findall(value or ""):
+        if not value:
+            continue
+        tokens = _BRACKETED.findall(value) if "<" in value else [value]
+        for token in tokens:
             canonical = msgid(token)
             if canonical and canonical not in out:
                 out.append(canonical)
