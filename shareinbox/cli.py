@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "note": ("shareinbox.cli_team", "add an internal note to a thread"),
     "memo": ("shareinbox.cli_team", "record a phone call"),
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
+    "daemon": (
+        "shareinbox.cli_daemon",
+        "sync, send and serve the team (--once: sync once)",
+    ),
 }
 
 _COMMON_DEFAULTS = {"config": None, "as_login": None, "json": False, "verbose": False}
@@ -49,6 +53,14 @@ def _arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "password":
         parser.add_argument("action", choices=["set"])
         parser.add_argument("account")
+    elif name == "daemon":
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="sync every account and folder once, then exit",
+        )
+        # Messages per fetch/transaction: tests and benchmarks make it small.
+        parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
     elif COMMANDS[name][0] == "shareinbox.cli_team":
         from shareinbox.cli_team import add_arguments
 

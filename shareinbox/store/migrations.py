@@ -269,6 +269,45 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return pending
 
 
+_M002 = """
+CREATE TABLE search_text (
+  message_id INTEGER PRIMARY KEY REFERENCES message(id),
+  text TEXT NOT NULL                          -- normalised subject, sender, body
+);
+CREATE VIRTUAL TABLE search_trigram USING fts5(
+  text, content='', detail='none', columnsize=0, tokenize='trigram'
+);
+CREATE VIRTUAL TABLE search_units USING fts5(
+  units, content='', detail='none', columnsize=0, tokenize='ascii'
+);
+CREATE INDEX message_received ON message(received_at);
+
+CREATE TABLE message_ref (
+  account_id INTEGER NOT NULL REFERENCES account(id),
+  ref TEXT NOT NULL,                          -- a Message-ID this message refers to
+  message_id INTEGER NOT NULL REFERENCES message(id),
+  PRIMARY KEY (account_id, ref, message_id)
+) WITHOUT ROWID;
+"""
+
+
+@migrations()
+def m002_search(db: sqlite_utils.Database) -> None:
+    """Full-text search (trigrams + characters) and reply lookups.
+
+    `search_text` holds each message's normalised text; `search_trigram`
+    indexes its trigrams (terms of three or more characters), `search_units`
+    the set of its characters (hex-encoded UTF-16 units: 1-2 character terms
+    such as 返品 or 注文, which have no trigram). Both store only which
+    messages hold a token (detail=none): cheap to build, and candidates are
+    confirmed against `search_text`. `message_ref` finds the messages that
+    refer to a Message-ID, so a thread forms whatever order its messages
+    arrive in.
+    """
+    for statement in _split(_M002):
+        db.execute(statement)
+
+
 _M003 = """
 ALTER TABLE thread ADD COLUMN locked_at REAL;
 ALTER TABLE thread ADD COLUMN lock_client TEXT;

@@ -1,0 +1,82 @@
+"""`shareinbox daemon`: the long-running daemon, or one sync pass with --once."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+from shareinbox import paths, secrets
+from shareinbox.clock import SystemClock
+from shareinbox.config import Config, load_config
+from shareinbox.daemon.runtime import Worker, data_dir_lock
+from shareinbox.daemon.runtime import run_daemon as serve
+from shareinbox.daemon.syncworker import SyncWorker
+from shareinbox.errors import ShareinboxError
+from shareinbox.store import mirror
+from shareinbox.store.db import Store
+from shareinbox.store.ingest import PlainPolicy
+from shareinbox.sync.engine import SyncOptions, record_account_state, sync_account
+from shareinbox.sync.reports import AccountReport
+
+
+def run_daemon(args: argparse.Namespace) -> int:
+    """Serve until SIGTERM, or with --once sync every account once."""
+    config = load_config(args.config)
+    if args.once:
+        with data_dir_lock(config.server.data_dir):
+            return sync_once(config, args.batch_size)
+    return serve(config, workers=worker_factory(config))
+
+
+def worker_factory(
+    config: Config,
+) -> Callable[[Store, Callable[[], None]], Sequence[Worker]]:
+    """Build one sync worker per account once the daemon's store is open."""
+
+    def build(store: Store, notify: Callable[[], None]) -> Sequence[Worker]:
+        policy = PlainPolicy.from_config(config)
+        options = SyncOptions(order_patterns=config.orders.patterns)
+        return [
+            SyncWorker(
+                store, account, config.server, policy, on_commit=notify, options=options
+            )
+            for account in config.accounts
+        ]
+
+    return build
+
+
+def sync_once(config: Config, batch_size: int | None = None) -> int:
+    """Sync every configured account once; return 1 if any account failed.
+
+    Prints one line per account: new messages, flag changes, expunges, and
+    the error if there was one.
+    """
+    store = Store(paths.database_file(config.server.data_dir))
+    clock = SystemClock()
+    policy = PlainPolicy.from_config(config)
+    options = SyncOptions(
+        batch_size=batch_size or SyncOptions.batch_size,
+        order_patterns=config.orders.patterns,
+    )
+    failed = 0
+    try:
+        for account in config.accounts:
+            try:
+                password = secrets.get_password(account.name, account.password_command)
+            except ShareinboxError as e:
+                with store.write() as conn:
+                    account_id = mirror.ensure_account(
+                        conn, account.name, account.address
+                    )
+                record_account_state(store, account_id, e.message, clock)
+                report = AccountReport(account.name, error=e.message)
+            else:
+                report = sync_account(
+                    store, account, password, policy, clock, options=options
+                )
+            print(report.summary(), flush=True)
+            failed += not report.ok
+    finally:
+        store.close()
+    return 1 if failed else 0
