@@ -178,7 +178,7 @@ def main() -> int:
     config = _write_config(directory, args.clients)
     _seed(config)
     daemon = subprocess.Popen(
-        [sys.executable, "-m", "shareinbox.cli_daemon_serve", "--config", str(config)],
+        [sys.executable, "-m", "shareinbox", "daemon", "--config", str(config)],
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         cwd=ROOT,
     )

@@ -18,6 +18,7 @@ from shareinbox.service.views import (
     thread_json,
 )
 from shareinbox.store import details, queries
+from shareinbox.store import search as search_index
 
 MAX_PAGE = 1000
 
@@ -135,10 +136,14 @@ def show_thread(ctx: Context, thread_id: int) -> dict[str, Any]:
 
 @operation("search")
 def search(ctx: Context, query: str, limit: int = 100) -> dict[str, Any]:
-    """Threads with a message holding every word of `query`, newest first."""
+    """Threads with a message holding every term of `query`, newest first.
+
+    Exact substring search over subject, sender and body, Japanese words of
+    any length included (`shareinbox.store.search`).
+    """
     if not 1 <= limit <= MAX_PAGE:
         raise ProtocolError(f"limit must be between 1 and {MAX_PAGE}")
     with ctx.store.read() as conn:
-        ids = queries.search_thread_ids(conn, query, limit)
+        ids = search_index.search_threads(conn, query, limit=limit)
         rows = queries.threads_by_id(conn, ids)
         return {"threads": [thread_json(ctx, row) for row in rows]}

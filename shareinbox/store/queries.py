@@ -228,33 +228,3 @@ def count_views(conn: sqlite3.Connection, scope: ViewScope) -> dict[str, int]:
     ):
         counts[f"tag:{tag}"] = int(n)
     return counts
-
-
-def search_thread_ids(conn: sqlite3.Connection, query: str, limit: int) -> list[int]:
-    """Threads whose messages contain every word of `query`, newest first.
-
-    A plain LIKE over subject, sender and body: exact but slow; the indexed
-    search of `store.search` replaces it when the sync side lands it.
-    """
-    words = [w for w in query.split() if w]
-    if not words:
-        return []
-    like = " AND ".join(
-        "(m.subject LIKE ? ESCAPE '\\' OR m.from_addr LIKE ? ESCAPE '\\'"
-        " OR m.from_name LIKE ? ESCAPE '\\' OR b.text LIKE ? ESCAPE '\\')"
-        for _ in words
-    )
-    params: list[Any] = []
-    for word in words:
-        pattern = (
-            "%"
-            + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            + "%"
-        )
-        params += [pattern] * 4
-    sql = (
-        "SELECT t.id FROM thread t WHERE t.id IN (SELECT m.thread_id FROM message m"
-        f" LEFT JOIN message_body b ON b.message_id = m.id WHERE {like})"
-        " ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?"
-    )
-    return [int(r[0]) for r in conn.execute(sql, [*params, limit])]

@@ -98,7 +98,7 @@ class InProcessDaemon:
 
 
 class DaemonProcess:
-    """``python -m shareinbox.cli_daemon_serve`` in a subprocess."""
+    """``python -m shareinbox daemon`` in a subprocess."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
@@ -107,7 +107,8 @@ class DaemonProcess:
             [
                 sys.executable,
                 "-m",
-                "shareinbox.cli_daemon_serve",
+                "shareinbox",
+                "daemon",
                 "--config",
                 str(config.path),
             ],
