@@ -61,10 +61,12 @@ def _arguments(name: str, parser: argparse.ArgumentParser) -> None:
         )
         # Messages per fetch/transaction: tests and benchmarks make it small.
         parser.add_argument("--batch-size", type=int, help=argparse.SUPPRESS)
-    elif COMMANDS[name][0] == "shareinbox.cli_team":
-        from shareinbox.cli_team import add_arguments
-
-        add_arguments(name, parser)
+    else:
+        # A command module may declare its arguments: add_arguments(name, parser).
+        module = importlib.import_module(COMMANDS[name][0])
+        add_arguments = getattr(module, "add_arguments", None)
+        if add_arguments is not None:
+            add_arguments(name, parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
