@@ -99,7 +99,7 @@ class ThreadActions(Screen[Any]):
                                          login=login or None))  # fmt: skip
 
         self.app.push_screen(
-            ChoiceDialog(_("Assign to"), choices, thread.get("assignee") or ""), chosen
+            ChoiceDialog(_("Assign to"), choices, thread.get("assignee") or me), chosen
         )
 
     def action_status(self) -> None:

@@ -74,3 +74,26 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)
+
+
+def toasts(app: ShareinboxApp) -> list[str]:
+    """The messages of the toasts the app has shown (and not yet expired)."""
+    return [n.message for n in app._notifications]
+
+
+def thread_row(daemon: InProcessDaemon, thread_id: int) -> dict[str, Any]:
+    """A thread's row as stored."""
+    with daemon.store.read() as conn:
+        row = conn.execute("SELECT * FROM thread WHERE id = ?", (thread_id,)).fetchone()
+    return dict(row)
+
+
+async def started(pilot: Pilot[Any], app: ShareinboxApp, rows: int) -> None:
+    """Wait until the inbox lists `rows` threads."""
+    from shareinbox.widgets.thread_list import ThreadList
+
+    await app.wait_connected()
+    threads = app.screen.query_one(ThreadList)
+    await wait_until(
+        pilot, lambda: threads.total == rows and threads.selected is not None
+    )
