@@ -55,7 +55,8 @@ class Column:
 
 def layout(width: int) -> list[Column]:
     """The columns for a list `width` cells wide (one space between columns)."""
-    status = max(cell_len(status_label(s, short=True)) for s in _STATUSES)
+    labels = [status_label(s, short=True) for s in _STATUSES] + [_("Status")]
+    status = max(cell_len(label) for label in labels)
     if width >= 110:
         fixed = [("status", status), ("assignee", 10), ("lock", 10), ("viewers", 3),
                  ("customer", 16), ("time", 5), ("due", 6)]  # fmt: skip
