@@ -48,7 +48,9 @@ class ShareinboxApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", N_("Help"), id="app.help"),
-        Binding("ctrl+p", "command_palette", N_("Commands"), id="app.commands"),
+        Binding(
+            "ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False
+        ),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
     ]
 

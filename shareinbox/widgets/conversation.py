@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from shareinbox.i18n import _
+from shareinbox.sync.filenames import sanitize_filename
 from shareinbox.text import clean, one_line
 from shareinbox.widgets.cells import full_time
 
@@ -31,10 +32,15 @@ def human_size(size: int) -> str:
     return f"{size} B"
 
 
+def filename_label(name: str) -> str:
+    """An attachment's name as shown and saved: one safe path component."""
+    return one_line(sanitize_filename(name, "attachment.bin"))
+
+
 def attachments_of(messages: list[dict[str, Any]]) -> list[tuple[int, int, str, int]]:
     """(message id, index, filename, size) of every attachment of a thread."""
     return [
-        (int(m["id"]), int(a["index"]), one_line(str(a.get("filename") or "")), int(a.get("size") or 0))
+        (int(m["id"]), int(a["index"]), filename_label(str(a.get("filename") or "")), int(a.get("size") or 0))
         for m in messages for a in m.get("attachments") or []
     ]  # fmt: skip
 
@@ -65,7 +71,7 @@ def _message(
     text.append(clean(str(m.get("text") or ""), tabsize=TAB).rstrip() + "\n")
     for a in m.get("attachments") or []:
         number = numbers.get((int(m["id"]), int(a["index"])), 0)
-        name = one_line(str(a.get("filename") or ""))
+        name = filename_label(str(a.get("filename") or ""))
         text.append(
             f"📎 [{number}] {name} ({human_size(int(a.get('size') or 0))})\n", "italic"
         )
