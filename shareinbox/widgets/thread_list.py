@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from shareinbox.bindings import translate_bindings
 from shareinbox.i18n import N_
 from shareinbox.widgets import rows
 from shareinbox.widgets.cells import fit
@@ -82,6 +83,7 @@ class ThreadList(ScrollView, can_focus=True):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        translate_bindings(self)
         self.total = 0
         self._now = now
         self._renderer = renderer
