@@ -161,6 +161,8 @@ class ThreadList(ScrollView, can_focus=True):
         if threads is None:
             self._want(page)
             return None
+        if row >= PAGE // 2 and (page + 1) * PAGE < self.total:
+            self._want(page + 1)  # read ahead, so scrolling rarely waits
         return threads[row] if row < len(threads) else None
 
     @property
