@@ -89,7 +89,6 @@ class InboxScreen(ThreadActions):
         app = self.inbox_app
         status = self.query_one(StatusBar)
         status.me = f"{app.me.get('name', '')} ({app.me.get('login', '')})"
-        status.connected = True
         self.query_one(ThreadList)._renderer.me = str(app.me.get("login", ""))
         self.run_worker(self.reload(), exclusive=True, group="reload")
         self.run_worker(self._account_states(), group="accounts")
