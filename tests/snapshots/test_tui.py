@@ -62,3 +62,19 @@ def test_status_dialog(snap_compare: Compare, tui: AppMaker, language: str) -> N
     assert snap_compare(
         app, press=["s"], terminal_size=(80, 24), run_before=_ready(app)
     )
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_history(snap_compare: Compare, tui: AppMaker, language: str) -> None:
+    app = tui(language=language)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from shareinbox.screens.history import HistoryScreen
+
+        await started(pilot, app, 2)
+        await pilot.press("j", "h")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        await wait_until(pilot, lambda: len(screen.targets) > 0)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
