@@ -44,6 +44,12 @@ async def test_search_lists_matching_threads_and_escape_returns(
         )
         assert (threads.selected or {})["id"] == _ids(shop_daemon)["mine"]
         assert "Search: 返品 (1)" in screen_text(app)
+        await pilot.press("slash")
+        assert isinstance(app.screen.focused, Input)
+        app.screen.focused.value = "存在しない語"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "No threads here" in screen_text(app))
+        assert threads.total == 0
         await pilot.press("escape")
         await wait_until(pilot, lambda: threads.total == 2)
 
