@@ -30,9 +30,13 @@ SUFFIX = ".j2"
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
-def shipped_dir() -> Path | None:
-    """The shipped templates: inside the installed package, else the checkout."""
-    for candidate in (_PACKAGE / "_templates", _PACKAGE.parent / "templates"):
+def shipped_dir(package: Path = _PACKAGE) -> Path | None:
+    """The shipped templates: inside the installed package, else the checkout.
+
+    Args:
+        package: the ``shareinbox`` package directory.
+    """
+    for candidate in (package / "_templates", package.parent / "templates"):
         if candidate.is_dir():
             return candidate
     return None

@@ -13,6 +13,7 @@ from shareinbox.reply import (
     TemplateLibrary,
     library_for,
     render_template,
+    shipped_dir,
 )
 from tests.fixtures.configs import write_config
 from tests.reply.helpers import BODY_LINE, full_context, write_template
@@ -97,3 +98,14 @@ def test_library_for_follows_the_config(tmp_path: Path) -> None:
     with_team = library_for(load_config(path))
     assert with_team.language == "en"
     assert "only-ours" in {t.name for t in with_team.templates()}
+
+
+def test_shipped_templates_are_found_in_a_wheel_or_a_checkout(tmp_path: Path) -> None:
+    checkout = tmp_path / "checkout"
+    (checkout / "shareinbox").mkdir(parents=True)
+    (checkout / "templates" / "ja").mkdir(parents=True)
+    assert shipped_dir(checkout / "shareinbox") == checkout / "templates"
+    installed = tmp_path / "site-packages" / "shareinbox"
+    (installed / "_templates" / "en").mkdir(parents=True)
+    assert shipped_dir(installed) == installed / "_templates"
+    assert shipped_dir(tmp_path / "elsewhere" / "shareinbox") is None
