@@ -104,8 +104,9 @@ def render(template: Template, ctx: ReplyContext) -> Rendered:
     Raises:
         TemplateError: the template is broken or fails while rendering.
     """
-    if template.error is not None:
-        raise template.error
+    error = template.error
+    if error is not None:  # a fresh error each time: no traceback piles up
+        raise TemplateError(error.name, error.detail, line=error.line, path=error.path)
     subject_code, body_code = template.compiled
     values = ctx.values()
     subject = render_compiled(

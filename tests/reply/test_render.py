@@ -138,6 +138,8 @@ def test_broken_templates_name_the_line(
         ("x\n{{ signature.upper.__self__ }}\n", "not allowed"),
         ("x\n{{ (order_ids | first).__len__ }}\n", "not allowed"),
         ("x\n{{ 1 // (order_ids | length) }}\n", "ZeroDivisionError"),
+        ("x\n{% include '/etc/passwd' %}\n", "no loader"),
+        ("x\n{% import '../config.toml' as c %}\n", "no loader"),
     ],
 )
 def test_sandbox_and_runtime_failures_name_the_line(
