@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "note": ("shareinbox.cli_team", "add an internal note to a thread"),
     "memo": ("shareinbox.cli_team", "record a phone call"),
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
+    "templates": (
+        "shareinbox.cli_templates",
+        "reply templates: list, check (no daemon needed), show NAME",
+    ),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",

@@ -12,8 +12,18 @@ from shareinbox.service import (
     customers,
     locks,
     session,
+    templates_ops,
     threads,
     triage,
 )
 
-MODULES = (attachments, audit_ops, customers, locks, session, threads, triage)
+MODULES = (
+    attachments,
+    audit_ops,
+    customers,
+    locks,
+    session,
+    threads,
+    triage,
+    templates_ops,
+)
