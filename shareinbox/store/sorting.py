@@ -134,3 +134,13 @@ def rule_target(conn: sqlite3.Connection, thread_id: int) -> sqlite3.Row:
         (thread_id,),
     ).fetchone()
     return row
+
+
+def thread_sender(conn: sqlite3.Connection, thread_id: int) -> str | None:
+    """The address of a thread's first inbound message (None: none)."""
+    row = conn.execute(
+        "SELECT from_addr FROM message WHERE thread_id = ? AND direction = 'in'"
+        " AND from_addr != '' ORDER BY date_at, id LIMIT 1",
+        (thread_id,),
+    ).fetchone()
+    return str(row[0]) if row else None
