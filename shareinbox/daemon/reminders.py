@@ -25,7 +25,7 @@ from shareinbox.store import audit, events, teamwork, timers
 from shareinbox.store.db import Store
 
 log = logging.getLogger(__name__)
-MAX_SLEEP = 30.0
+MAX_SLEEP = 5.0  # a hold set meanwhile is seen this late at most
 
 
 class Reminders:
