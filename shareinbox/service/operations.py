@@ -14,6 +14,7 @@ from shareinbox.service import (
     orders_ops,
     session,
     spam,
+    team,
     threads,
     triage,
 )
@@ -28,4 +29,5 @@ MODULES = (
     triage,
     orders_ops,
     spam,
+    team,
 )

@@ -216,3 +216,20 @@ def test_parse_output_limits() -> None:
     assert not parse_output("1", b"\xff").ok
     assert not parse_output("1", json.dumps({"shipping": 3}).encode()).ok
     assert parse_output("1", json.dumps({"shipping": "佐川"}).encode()).ok
+
+
+def test_team_settings(inbox_factory: Factory) -> None:
+    inbox = inbox_factory(
+        sla='holidays = ["2026-05-04"]\nreminder_before = "15m"',
+        orders='url = "https://oms.example/o/{order_id}"',
+        rules='[[rule]]\nname = "返品"\nsubject = ["返品"]\n',
+    )
+    assert call(inbox, "suzuki", "team_settings") == {
+        "timezone": "Asia/Tokyo",
+        "waiting_reasons": ["customer", "supplier", "返金待ち"],
+        "sla": {"first_response": 10800, "reminder_before": 900,
+                "days": ["mon", "tue", "wed", "thu", "fri"],
+                "start": "09:00", "end": "18:00", "holidays": ["2026-05-04"]},
+        "orders": {"url": True, "lookup": False},
+        "rules": ["返品"],
+    }  # fmt: skip
