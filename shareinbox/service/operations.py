@@ -11,7 +11,10 @@ from shareinbox.service import (
     audit_ops,
     customers,
     locks,
+    orders_ops,
     session,
+    spam,
+    team,
     templates_ops,
     threads,
     triage,
@@ -26,4 +29,7 @@ MODULES = (
     threads,
     triage,
     templates_ops,
+    orders_ops,
+    spam,
+    team,
 )

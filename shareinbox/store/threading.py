@@ -259,11 +259,21 @@ def _reopen(conn: sqlite3.Connection, thread: ThreadState, now: float) -> None:
         " updated_at = ? WHERE id = ?",
         (now, thread.id),
     )
+    # The assignee gets a toast: their matter is back.
+    assignee = conn.execute(
+        "SELECT assignee FROM thread WHERE id = ?", (thread.id,)
+    ).fetchone()[0]
     events.append(
         conn,
         "thread.status",
         at=now,
         thread_id=thread.id,
         actor="system",
-        data={"status": "new", "previous": thread.status, "reason": "customer replied"},
+        data={
+            "status": "new",
+            "previous": thread.status,
+            "reason": "customer replied",
+            "assignee": assignee,
+            "toast": assignee,
+        },
     )
