@@ -11,9 +11,21 @@ from shareinbox.service import (
     audit_ops,
     customers,
     locks,
+    replies,
+    review,
     session,
     threads,
     triage,
 )
 
-MODULES = (attachments, audit_ops, customers, locks, session, threads, triage)
+MODULES = (
+    attachments,
+    audit_ops,
+    customers,
+    locks,
+    replies,
+    review,
+    session,
+    threads,
+    triage,
+)
