@@ -46,7 +46,8 @@ def _create(ctx: Context, conn: sqlite3.Connection, thread_id: int) -> sqlite3.R
         conn, thread_id=thread_id, account_id=thread["account_id"],
         author=ctx.actor.login, message_id=compose.new_message_id(account.address),
         in_reply_to=headers.in_reply_to, refs=headers.references, now=ctx.now(),
-        to_json=_parties_json(headers.to), cc_json=_parties_json(headers.cc),
+        to_json=_parties_json(headers.to, conn),
+        cc_json=_parties_json(headers.cc, conn),
         subject=headers.subject, body="",
     )  # fmt: skip
     row = outbox.get(conn, draft_id)
@@ -71,8 +72,17 @@ def _reply_headers(
     return compose.reply_headers(original, [own], reply_all=reply_all)
 
 
-def _parties_json(parties: tuple[Any, ...]) -> str:
-    return outbox.parties_json([{"name": p.name, "addr": p.addr} for p in parties])
+def _parties_json(
+    parties: tuple[Any, ...], conn: sqlite3.Connection | None = None
+) -> str:
+    """To/Cc as stored; a nameless address takes its customer's name."""
+    items = []
+    for party in parties:
+        name = party.name
+        if not name and conn is not None:
+            name = outbox.name_of_address(conn, party.addr)
+        items.append({"name": name, "addr": party.addr})
+    return outbox.parties_json(items)
 
 
 def own_draft(
@@ -131,8 +141,8 @@ def save_draft(
                 conn, thread_id, ctx.config.account(row["account"]).address,
                 reply_all=reply_all,
             )  # fmt: skip
-            fields["to_json"] = _parties_json(headers.to)
-            fields["cc_json"] = _parties_json(headers.cc)
+            fields["to_json"] = _parties_json(headers.to, conn)
+            fields["cc_json"] = _parties_json(headers.cc, conn)
         outbox.update(conn, int(row["id"]), ctx.now(), **fields)
         if attachments is not None:
             keep = {int(a) for a in attachments if isinstance(a, int)}

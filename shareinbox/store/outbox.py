@@ -256,3 +256,13 @@ def customer_name(conn: sqlite3.Connection, thread_id: int) -> str:
         (thread_id,),
     ).fetchone()
     return str(row[0]) if row else ""
+
+
+def name_of_address(conn: sqlite3.Connection, address: str) -> str:
+    """The name of the customer who owns `address` ('' if unknown or unnamed)."""
+    row = conn.execute(
+        "SELECT c.name FROM customer_address a JOIN customer c"
+        " ON c.id = a.customer_id WHERE a.address = ?",
+        (address.strip().lower(),),
+    ).fetchone()
+    return str(row[0]) if row else ""
