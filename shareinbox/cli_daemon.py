@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from shareinbox import paths, secrets
 from shareinbox.clock import SystemClock
@@ -11,6 +12,7 @@ from shareinbox.config import Config, load_config
 from shareinbox.daemon.reminders import Reminders
 from shareinbox.daemon.runtime import Worker, data_dir_lock
 from shareinbox.daemon.runtime import run_daemon as serve
+from shareinbox.daemon.sender import OutboxSender
 from shareinbox.daemon.syncworker import SyncWorker
 from shareinbox.errors import ShareinboxError
 from shareinbox.policy import TeamPolicy
@@ -30,10 +32,16 @@ def run_daemon(args: argparse.Namespace) -> int:
 
 
 def worker_factory(
-    config: Config,
+    config: Config, *, mail_dir: Path | None = None
 ) -> Callable[[Store, Callable[[], None]], Sequence[Worker]]:
     """Build the workers once the daemon's store is open: one sync worker per
-    account, and the timer worker (holds that end, SLA reminders)."""
+    account, the outbox sender and the timer worker (holds that end, SLA
+    reminders).
+
+    Args:
+        mail_dir: send nothing: write each outgoing mail as an ``.eml`` file
+            into this directory and file no Sent copies (the demo mode).
+    """
 
     def build(store: Store, notify: Callable[[], None]) -> Sequence[Worker]:
         policy = team_policy(config, store)
@@ -45,6 +53,7 @@ def worker_factory(
             for account in config.accounts
         ]
         workers.append(Reminders(store, config, on_commit=notify))
+        workers.append(outbox_sender(store, config, notify, mail_dir=mail_dir))
         return workers
 
     return build
@@ -56,6 +65,28 @@ def team_policy(config: Config, store: Store) -> TeamPolicy:
     with store.write() as conn:
         policy.seed(conn, now=SystemClock().now())
     return policy
+
+
+def outbox_sender(
+    store: Store,
+    config: Config,
+    notify: Callable[[], None],
+    *,
+    mail_dir: Path | None = None,
+) -> OutboxSender:
+    """The outbox sender: SMTP and IMAP Sent folders, or files in `mail_dir`."""
+    if mail_dir is None:
+        return OutboxSender(store, config, on_commit=notify)
+    from shareinbox.sync.smtp import FileTransport
+
+    files = FileTransport(mail_dir)
+    return OutboxSender(
+        store,
+        config,
+        on_commit=notify,
+        transports=lambda account, route: files,
+        sent_folders=lambda account: None,
+    )
 
 
 def sync_once(config: Config, batch_size: int | None = None) -> int:

@@ -12,6 +12,8 @@ from shareinbox.service import (
     customers,
     locks,
     orders_ops,
+    replies,
+    review,
     session,
     spam,
     team,
@@ -32,4 +34,6 @@ MODULES = (
     orders_ops,
     spam,
     team,
+    replies,
+    review,
 )

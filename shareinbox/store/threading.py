@@ -95,7 +95,8 @@ def find_thread(
         refs: canonical Message-IDs, In-Reply-To first, then References
             from the most recent.
     """
-    found = _by_reference(conn, account_id, refs)
+    # Our own sent mail is known by its Message-ID in the outbox.
+    found = _by_reference(conn, account_id, [message_id, *refs] if message_id else refs)
     if found is not None:
         return ThreadMatch(found, "reference")
     if message_id:
