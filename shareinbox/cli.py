@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "shareinbox.cli_templates",
         "reply templates: list, check (no daemon needed), show NAME",
     ),
+    "tui": ("shareinbox.cli_tui", "the terminal UI (the default command)"),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",
