@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "note": ("shareinbox.cli_team", "add an internal note to a thread"),
     "memo": ("shareinbox.cli_team", "record a phone call"),
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
+    "report": ("shareinbox.cli_report", "team metrics for a date range"),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",

@@ -11,9 +11,19 @@ from shareinbox.service import (
     audit_ops,
     customers,
     locks,
+    report_ops,
     session,
     threads,
     triage,
 )
 
-MODULES = (attachments, audit_ops, customers, locks, session, threads, triage)
+MODULES = (
+    attachments,
+    audit_ops,
+    customers,
+    locks,
+    session,
+    threads,
+    triage,
+    report_ops,
+)
