@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "memo": ("shareinbox.cli_team", "record a phone call"),
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
     "report": ("shareinbox.cli_report", "team metrics for a date range"),
+    "import": ("shareinbox.cli_import", "import an mbox or Maildir into history"),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",
