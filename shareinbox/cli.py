@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
     "report": ("shareinbox.cli_report", "team metrics for a date range"),
     "import": ("shareinbox.cli_import", "import an mbox or Maildir into history"),
+    "demo": ("shareinbox.cli_demo", "try everything on sample shop mail (no server)"),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",
