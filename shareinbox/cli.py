@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("shareinbox.cli_report", "team metrics for a date range"),
     "import": ("shareinbox.cli_import", "import an mbox or Maildir into history"),
     "demo": ("shareinbox.cli_demo", "try everything on sample shop mail (no server)"),
+    "templates": (
+        "shareinbox.cli_templates",
+        "reply templates: list, check (no daemon needed), show NAME",
+    ),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",

@@ -13,6 +13,7 @@ from shareinbox.service import (
     locks,
     report_ops,
     session,
+    templates_ops,
     threads,
     triage,
 )
@@ -26,4 +27,5 @@ MODULES = (
     threads,
     triage,
     report_ops,
+    templates_ops,
 )
