@@ -35,6 +35,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "note": ("shareinbox.cli_team", "add an internal note to a thread"),
     "memo": ("shareinbox.cli_team", "record a phone call"),
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
+    "report": ("shareinbox.cli_report", "team metrics for a date range"),
+    "import": ("shareinbox.cli_import", "import an mbox or Maildir into history"),
+    "demo": ("shareinbox.cli_demo", "try everything on sample shop mail (no server)"),
     "templates": (
         "shareinbox.cli_templates",
         "reply templates: list, check (no daemon needed), show NAME",
