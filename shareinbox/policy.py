@@ -24,7 +24,7 @@ import sqlite3
 from typing import Any
 
 from shareinbox.config import Config, RuleConfig
-from shareinbox.rules import MailFacts, evaluate, spam_verdict
+from shareinbox.rules import MailFacts, matching, spam_verdict
 from shareinbox.sla import BusinessCalendar
 from shareinbox.store import audit, details, events, sorting, teamwork
 from shareinbox.sync.mailtypes import ParsedMessage
@@ -83,8 +83,8 @@ class TeamPolicy:
             if verdict is not None:
                 act.spam(verdict, rule=None)
                 return
-        for result in evaluate(self.config.rules, facts):
-            if result.matched and act.apply(result.rule):
+        for rule in matching(self.config.rules, facts):
+            if act.apply(rule):
                 return
 
 

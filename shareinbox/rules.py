@@ -23,11 +23,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from shareinbox.config import RuleConfig
 from shareinbox.sync.headers import HeaderDecoder
 from shareinbox.sync.mailtypes import ParsedMessage
+from shareinbox.sync.parse import KEPT_HEADERS
+
+KEPT = frozenset(KEPT_HEADERS)
 
 SPAM_FLAG = "x-spam-flag"
 SPAM_STATUS = "x-spam-status"
@@ -36,6 +39,12 @@ SPAM_STATUS = "x-spam-status"
 def fold(text: str) -> str:
     """Text as rules compare it: NFKC, case-folded."""
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+@lru_cache(maxsize=4096)
+def _folded(value: str) -> str:
+    """`fold` of a rule's own value (few, and asked for with every mail)."""
+    return fold(value)
 
 
 def address_matches(address: str, pattern: str) -> bool:
@@ -64,6 +73,8 @@ class MailFacts:
         subject: the decoded subject.
         body: the decoded plain text.
         known_headers: decoded headers already at hand (lower-case names).
+        complete: names `known_headers` holds whenever the mail has them (the
+            parser's kept headers): their absence needs no raw read.
         raw_headers: reads every header from the raw mail, when a rule asks
             for one that is not known (called at most once).
     """
@@ -74,6 +85,7 @@ class MailFacts:
     subject: str
     body: str
     known_headers: Mapping[str, str] = field(default_factory=dict)
+    complete: frozenset[str] = frozenset()
     raw_headers: Callable[[], Mapping[str, str]] | None = None
 
     @classmethod
@@ -88,6 +100,7 @@ class MailFacts:
             subject=parsed.subject or "",
             body=parsed.text or "",
             known_headers=dict(parsed.headers),
+            complete=KEPT,
             raw_headers=(lambda: header_map(raw())) if raw is not None else None,
         )
 
@@ -108,8 +121,8 @@ class MailFacts:
     def header(self, name: str) -> str | None:
         """A header's decoded value (several occurrences joined), or None."""
         name = name.lower()
-        if name in self.known_headers:
-            return self.known_headers[name]
+        if name in self.known_headers or name in self.complete:
+            return self.known_headers.get(name)
         return self._all_headers.get(name)
 
 
@@ -157,7 +170,7 @@ class RuleResult:
 
 
 def _texts(values: Sequence[str], where: str, haystack: str) -> Check:
-    hits = [v for v in values if fold(v) in haystack]
+    hits = [v for v in values if _folded(v) in haystack]
     if hits:
         return Check(True, f"{where} contains {hits[0]!r}")
     return Check(False, f"{where} contains none of {', '.join(map(repr, values))}")
@@ -173,8 +186,11 @@ def _addresses(values: Sequence[str], what: str, addresses: Sequence[str]) -> Ch
 
 
 def _keywords(rule: RuleConfig, facts: MailFacts) -> Check:
-    text = facts.folded_subject + "\n" + facts.folded_body
-    hits = [k for k in rule.keywords if fold(k) in text]
+    hits = [
+        k
+        for k in rule.keywords
+        if _folded(k) in facts.folded_subject or _folded(k) in facts.folded_body
+    ]
     need = "all" if rule.keywords_match == "all" else "any"
     ok = len(hits) == len(rule.keywords) if need == "all" else bool(hits)
     found = ", ".join(map(repr, hits)) or "none"
@@ -199,11 +215,57 @@ def checks(rule: RuleConfig, facts: MailFacts) -> list[Check]:
         found.append(_texts(rule.body, "body", facts.folded_body))
     for name, wanted in rule.header:
         value = facts.header(name)
-        ok = value is not None and fold(wanted) in fold(value)
+        ok = value is not None and _folded(wanted) in fold(value)
         state = "missing" if value is None else ("contains" if ok else "lacks")
         found.append(Check(ok, f"header {name} {state} {wanted!r}"))
     if rule.keywords:
         found.append(_keywords(rule, facts))
+    return found
+
+
+def _holds(rule: RuleConfig, facts: MailFacts) -> list[bool]:
+    """`checks` without the explanations: the fast path for live mail."""
+    found: list[bool] = []
+    if rule.account:
+        found.append(facts.account == rule.account)
+    if rule.from_:
+        found.append(any(address_matches(facts.sender, p) for p in rule.from_))
+    if rule.to:
+        found.append(
+            any(address_matches(a, p) for a in facts.recipients for p in rule.to)
+        )
+    if rule.subject:
+        found.append(any(_folded(v) in facts.folded_subject for v in rule.subject))
+    if rule.body:
+        found.append(any(_folded(v) in facts.folded_body for v in rule.body))
+    for name, wanted in rule.header:
+        value = facts.header(name)
+        found.append(value is not None and _folded(wanted) in fold(value))
+    if rule.keywords:
+        hits = [
+            _folded(k) in facts.folded_subject or _folded(k) in facts.folded_body
+            for k in rule.keywords
+        ]
+        found.append(all(hits) if rule.keywords_match == "all" else any(hits))
+    return found
+
+
+def matches(rule: RuleConfig, facts: MailFacts) -> bool:
+    """Whether `rule` matches (as `try_rule`, without the reasons)."""
+    oks = _holds(rule, facts)
+    if not oks:
+        return True
+    return all(oks) if rule.match == "all" else any(oks)
+
+
+def matching(rules: Sequence[RuleConfig], facts: MailFacts) -> list[RuleConfig]:
+    """The rules that match, in order, up to and including a ``stop`` one."""
+    found = []
+    for rule in rules:
+        if matches(rule, facts):
+            found.append(rule)
+            if rule.stop:
+                break
     return found
 
 
