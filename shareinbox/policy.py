@@ -110,7 +110,7 @@ class _Actions:
 
     def apply(self, rule: RuleConfig) -> bool:
         """Carry out one rule's actions; True when the thread became spam."""
-        if rule.spam:
+        if rule.spam or rule.set_status == "spam":
             self.spam(f"rule {rule.name}", rule=rule.name)
             return True
         if rule.set_status and rule.set_status != self.status:

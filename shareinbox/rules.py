@@ -18,128 +18,16 @@ match, which is what ``shareinbox rules test`` prints.
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from email.parser import BytesHeaderParser
-from email.policy import compat32
-from functools import cached_property, lru_cache
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from shareinbox.config import RuleConfig
-from shareinbox.sync.headers import HeaderDecoder
-from shareinbox.sync.mailtypes import ParsedMessage
-from shareinbox.sync.parse import KEPT_HEADERS
+from shareinbox.mailfacts import MailFacts, address_matches, fold, folded
 
-KEPT = frozenset(KEPT_HEADERS)
+__all__ = ["MailFacts", "address_matches", "fold"]
 
 SPAM_FLAG = "x-spam-flag"
 SPAM_STATUS = "x-spam-status"
-
-
-def fold(text: str) -> str:
-    """Text as rules compare it: NFKC, case-folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
-
-
-@lru_cache(maxsize=4096)
-def _folded(value: str) -> str:
-    """`fold` of a rule's own value (few, and asked for with every mail)."""
-    return fold(value)
-
-
-def address_matches(address: str, pattern: str) -> bool:
-    """True when `address` is `pattern`, or lies in the ``@domain`` it names.
-
-    ``@example.jp`` covers ``a@example.jp`` and ``a@mail.example.jp``.
-    """
-    address, pattern = address.strip().lower(), pattern.strip().lower()
-    if not address or not pattern:
-        return False
-    if pattern.startswith("@"):
-        domain = address.rpartition("@")[2]
-        wanted = pattern[1:]
-        return domain == wanted or domain.endswith("." + wanted)
-    return address == pattern
-
-
-@dataclass
-class MailFacts:
-    """What rules look at in one mail.
-
-    Args:
-        account: the account name it arrived in.
-        sender: the From address ('' if none).
-        recipients: the To and Cc addresses.
-        subject: the decoded subject.
-        body: the decoded plain text.
-        known_headers: decoded headers already at hand (lower-case names).
-        complete: names `known_headers` holds whenever the mail has them (the
-            parser's kept headers): their absence needs no raw read.
-        raw_headers: reads every header from the raw mail, when a rule asks
-            for one that is not known (called at most once).
-    """
-
-    account: str
-    sender: str
-    recipients: tuple[str, ...]
-    subject: str
-    body: str
-    known_headers: Mapping[str, str] = field(default_factory=dict)
-    complete: frozenset[str] = frozenset()
-    raw_headers: Callable[[], Mapping[str, str]] | None = None
-
-    @classmethod
-    def from_parsed(
-        cls, account: str, parsed: ParsedMessage, raw: Callable[[], bytes] | None
-    ) -> MailFacts:
-        """Facts of a parsed mail; `raw` gives its bytes for other headers."""
-        return cls(
-            account=account,
-            sender=parsed.from_.addr if parsed.from_ else "",
-            recipients=tuple(a.addr for a in (*parsed.to, *parsed.cc)),
-            subject=parsed.subject or "",
-            body=parsed.text or "",
-            known_headers=dict(parsed.headers),
-            complete=KEPT,
-            raw_headers=(lambda: header_map(raw())) if raw is not None else None,
-        )
-
-    @cached_property
-    def folded_subject(self) -> str:
-        """The subject as rules compare it."""
-        return fold(self.subject)
-
-    @cached_property
-    def folded_body(self) -> str:
-        """The body as rules compare it."""
-        return fold(self.body)
-
-    @cached_property
-    def _all_headers(self) -> Mapping[str, str]:
-        return self.raw_headers() if self.raw_headers is not None else {}
-
-    def header(self, name: str) -> str | None:
-        """A header's decoded value (several occurrences joined), or None."""
-        name = name.lower()
-        if name in self.known_headers or name in self.complete:
-            return self.known_headers.get(name)
-        return self._all_headers.get(name)
-
-
-def header_map(raw: bytes) -> dict[str, str]:
-    """Every header of a raw mail, decoded, by lower-case name.
-
-    Repeated headers are joined with newlines. Only the header block is read.
-    """
-    end = raw.find(b"\r\n\r\n")
-    end = raw.find(b"\n\n") if end < 0 else end
-    head = raw if end < 0 else raw[: end + 2]
-    msg = BytesHeaderParser(policy=compat32).parsebytes(head)
-    decoder = HeaderDecoder()
-    found: dict[str, list[str]] = {}
-    for name, value in msg.items():
-        found.setdefault(name.lower(), []).append(decoder.text(str(value)))
-    return {name: "\n".join(values) for name, values in found.items()}
 
 
 @dataclass(frozen=True)
@@ -170,7 +58,7 @@ class RuleResult:
 
 
 def _texts(values: Sequence[str], where: str, haystack: str) -> Check:
-    hits = [v for v in values if _folded(v) in haystack]
+    hits = [v for v in values if folded(v) in haystack]
     if hits:
         return Check(True, f"{where} contains {hits[0]!r}")
     return Check(False, f"{where} contains none of {', '.join(map(repr, values))}")
@@ -189,7 +77,7 @@ def _keywords(rule: RuleConfig, facts: MailFacts) -> Check:
     hits = [
         k
         for k in rule.keywords
-        if _folded(k) in facts.folded_subject or _folded(k) in facts.folded_body
+        if folded(k) in facts.folded_subject or folded(k) in facts.folded_body
     ]
     need = "all" if rule.keywords_match == "all" else "any"
     ok = len(hits) == len(rule.keywords) if need == "all" else bool(hits)
@@ -215,7 +103,7 @@ def checks(rule: RuleConfig, facts: MailFacts) -> list[Check]:
         found.append(_texts(rule.body, "body", facts.folded_body))
     for name, wanted in rule.header:
         value = facts.header(name)
-        ok = value is not None and _folded(wanted) in fold(value)
+        ok = value is not None and folded(wanted) in fold(value)
         state = "missing" if value is None else ("contains" if ok else "lacks")
         found.append(Check(ok, f"header {name} {state} {wanted!r}"))
     if rule.keywords:
@@ -235,15 +123,15 @@ def _holds(rule: RuleConfig, facts: MailFacts) -> list[bool]:
             any(address_matches(a, p) for a in facts.recipients for p in rule.to)
         )
     if rule.subject:
-        found.append(any(_folded(v) in facts.folded_subject for v in rule.subject))
+        found.append(any(folded(v) in facts.folded_subject for v in rule.subject))
     if rule.body:
-        found.append(any(_folded(v) in facts.folded_body for v in rule.body))
+        found.append(any(folded(v) in facts.folded_body for v in rule.body))
     for name, wanted in rule.header:
         value = facts.header(name)
-        found.append(value is not None and _folded(wanted) in fold(value))
+        found.append(value is not None and folded(wanted) in fold(value))
     if rule.keywords:
         hits = [
-            _folded(k) in facts.folded_subject or _folded(k) in facts.folded_body
+            folded(k) in facts.folded_subject or folded(k) in facts.folded_body
             for k in rule.keywords
         ]
         found.append(all(hits) if rule.keywords_match == "all" else any(hits))

@@ -188,3 +188,14 @@ def test_history_import_runs_no_rules(inbox_factory: Factory) -> None:
                         Incoming(raw, parse_message(raw), MONDAY_10),
                         policy=inbox.policy, now=MONDAY_10, notify=False)  # fmt: skip
     assert inbox.thread(result.thread_id)["assignee"] is None
+
+
+def test_set_status_spam_is_the_spam_action(inbox_factory: Factory) -> None:
+    inbox = inbox_factory(
+        rules='[[rule]]\nname = "広告"\nsubject = ["広告"]\nset_status = "spam"\n'
+    )
+    thread = inbox.put(mail(subject="【広告】セール")).thread_id
+    row = inbox.thread(thread)
+    assert (row["status"], row["spam_reason"]) == ("spam", "rule 広告")
+    found = {k: d for k, _, d in events(inbox, thread)}
+    assert found["message.new"]["notify"] is False

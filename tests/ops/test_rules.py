@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from shareinbox.config import RuleConfig
+from shareinbox.mailfacts import header_map
 from shareinbox.rules import (
     MailFacts,
     address_matches,
     evaluate,
     fold,
-    header_map,
     matches,
     matching,
     spam_verdict,
