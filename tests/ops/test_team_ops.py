@@ -235,22 +235,34 @@ def test_team_settings(inbox_factory: Factory) -> None:
     }  # fmt: skip
 
 
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "State:\tZ" in status  # a zombie left for init to reap
+
+
 def test_timeout_kills_the_command_s_children(tmp_path: Path) -> None:
     import time
 
     from shareinbox.order_lookup import run_lookup
+    from tests.daemon.harness import wait_for
 
+    pid_file = tmp_path / "child.pid"
     command = script(
         tmp_path,
         "slow.py",
-        "import subprocess, time\n"
-        "subprocess.Popen(['sleep', '60'])\n"  # inherits stdout and stderr
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen(['sleep', '60'])\n"  # holds stdout and stderr
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
         "time.sleep(60)\n",
     )
     started = time.monotonic()
     result = run_lookup(command, RAKUTEN, 1.0)
     assert "longer than 1 s" in result.error
     assert time.monotonic() - started < 10
+    wait_for(lambda: _gone(int(pid_file.read_text())), 5)
 
 
 def test_lookups_are_limited_and_ids_checked(tmp_path: Path) -> None:
