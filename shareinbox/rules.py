@@ -18,8 +18,9 @@ match, which is what ``shareinbox rules test`` prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shareinbox.config import RuleConfig
 from shareinbox.mailfacts import MailFacts, address_matches, fold, folded
@@ -111,39 +112,87 @@ def checks(rule: RuleConfig, facts: MailFacts) -> list[Check]:
     return found
 
 
-def _holds(rule: RuleConfig, facts: MailFacts) -> list[bool]:
-    """`checks` without the explanations: the fast path for live mail."""
-    found: list[bool] = []
-    if rule.account:
-        found.append(facts.account == rule.account)
-    if rule.from_:
-        found.append(any(address_matches(facts.sender, p) for p in rule.from_))
-    if rule.to:
-        found.append(
-            any(address_matches(a, p) for a in facts.recipients for p in rule.to)
-        )
-    if rule.subject:
-        found.append(any(folded(v) in facts.folded_subject for v in rule.subject))
-    if rule.body:
-        found.append(any(folded(v) in facts.folded_body for v in rule.body))
-    for name, wanted in rule.header:
+Condition = Callable[[MailFacts], bool]
+
+
+def _address_test(
+    patterns: Sequence[str], addresses: Callable[[MailFacts], Sequence[str]]
+) -> Condition:
+    """`address_matches` against every pattern, with the patterns sorted once."""
+    cleaned = [p.strip().lower() for p in patterns if p.strip()]
+    exact = frozenset(p for p in cleaned if not p.startswith("@"))
+    domains = tuple(p[1:] for p in cleaned if p.startswith("@"))
+
+    def test(facts: MailFacts) -> bool:
+        for address in addresses(facts):
+            address = address.strip().lower()
+            if not address:
+                continue
+            if address in exact:
+                return True
+            domain = address.rpartition("@")[2]
+            if any(domain == d or domain.endswith("." + d) for d in domains):
+                return True
+        return False
+
+    return test
+
+
+def _any_in(values: Sequence[str], text: Callable[[MailFacts], str]) -> Condition:
+    """Any of `values` (folded) in the text; ``in`` beats a regex alternation
+    (CPython's substring search is far faster than `re` on Japanese)."""
+    words = tuple(folded(v) for v in values)
+    return lambda f: any(w in text(f) for w in words)
+
+
+def _header_test(name: str, wanted: str) -> Condition:
+    needle = folded(wanted)
+
+    def test(facts: MailFacts) -> bool:
         value = facts.header(name)
-        found.append(value is not None and folded(wanted) in fold(value))
+        return value is not None and needle in fold(value)
+
+    return test
+
+
+def _keywords_test(rule: RuleConfig) -> Condition:
+    words = tuple(folded(k) for k in rule.keywords)
+    need = all if rule.keywords_match == "all" else any
+    return lambda f: need(w in f.folded_subject or w in f.folded_body for w in words)
+
+
+@lru_cache(maxsize=1024)
+def _conditions(rule: RuleConfig) -> tuple[Condition, ...]:
+    """The conditions of a rule as tests, built once per rule (`checks` order)."""
+    tests: list[Condition] = []
+    if rule.account:
+        tests.append(lambda f: f.account == rule.account)
+    if rule.from_:
+        tests.append(_address_test(rule.from_, lambda f: (f.sender,)))
+    if rule.to:
+        tests.append(_address_test(rule.to, lambda f: f.recipients))
+    if rule.subject:
+        tests.append(_any_in(rule.subject, lambda f: f.folded_subject))
+    if rule.body:
+        tests.append(_any_in(rule.body, lambda f: f.folded_body))
+    tests.extend(_header_test(name, wanted) for name, wanted in rule.header)
     if rule.keywords:
-        hits = [
-            folded(k) in facts.folded_subject or folded(k) in facts.folded_body
-            for k in rule.keywords
-        ]
-        found.append(all(hits) if rule.keywords_match == "all" else any(hits))
-    return found
+        tests.append(_keywords_test(rule))
+    return tuple(tests)
 
 
 def matches(rule: RuleConfig, facts: MailFacts) -> bool:
-    """Whether `rule` matches (as `try_rule`, without the reasons)."""
-    oks = _holds(rule, facts)
-    if not oks:
+    """Whether `rule` matches (as `try_rule`, without the reasons).
+
+    The fast path for live mail: conditions compiled once, and the first
+    failing (``all``) or holding (``any``) condition decides.
+    """
+    tests = _conditions(rule)
+    if not tests:
         return True
-    return all(oks) if rule.match == "all" else any(oks)
+    if rule.match == "all":
+        return all(test(facts) for test in tests)
+    return any(test(facts) for test in tests)
 
 
 def matching(rules: Sequence[RuleConfig], facts: MailFacts) -> list[RuleConfig]:
