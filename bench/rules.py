@@ -74,8 +74,9 @@ def timed_ingest(
     directory: Path,
     mails: list[tuple[bytes, ParsedMessage, float]],
     policy: IngestPolicy,
-) -> float:
-    """Seconds to ingest every mail (500 a transaction) into a fresh store."""
+) -> tuple[float, int]:
+    """Seconds to ingest every mail (500 a transaction) into a fresh store,
+    and the number of audit rows written (one per rule action)."""
     store = Store(directory / "bench.db")
     with store.write() as conn:
         account = mirror.ensure_account(conn, "support", SHOP)
@@ -88,8 +89,10 @@ def timed_ingest(
             for raw, parsed, at in mails[first : first + 500]:
                 ingest(conn, mailbox, Incoming(raw, parsed, at), policy=policy, now=at)
     elapsed = time.perf_counter() - started
+    with store.read() as conn:
+        audited = int(conn.execute("SELECT count(*) FROM audit").fetchone()[0])
     store.close()
-    return elapsed
+    return elapsed, audited
 
 
 def main() -> None:
@@ -105,20 +108,22 @@ def main() -> None:
             (raw, parse_message(raw), when.timestamp())
             for raw, when in MailboxGenerator().messages(args.messages)
         ]
-        runs = {}
+        runs, actions = {}, 0
         for name, policy in (
             ("plain", PlainPolicy()),
             ("team", TeamPolicy(cfg)),
         ):
             directory = base / name
             directory.mkdir()
-            runs[name] = timed_ingest(directory, mails, policy) / len(mails) * 1e6
+            elapsed, audited = timed_ingest(directory, mails, policy)
+            runs[name] = elapsed / len(mails) * 1e6
+            actions = max(actions, audited)
         started = time.perf_counter()
         for raw, parsed, _ in mails:
             facts = MailFacts.from_parsed("support", parsed, partial(bytes, raw))
             matching(cfg.rules, facts)
         alone = (time.perf_counter() - started) / len(mails) * 1e6
-        print(f"{len(mails)} messages, {args.rules} rules")
+        print(f"{len(mails)} messages, {args.rules} rules, {actions} rule actions")
         print(f"ingest, plain policy:  {runs['plain']:7.0f} us/message")
         print(f"ingest, TeamPolicy:    {runs['team']:7.0f} us/message")
         print(f"difference:            {runs['team'] - runs['plain']:7.0f} us/message")
