@@ -199,3 +199,23 @@ def test_set_status_spam_is_the_spam_action(inbox_factory: Factory) -> None:
     assert (row["status"], row["spam_reason"]) == ("spam", "rule 広告")
     found = {k: d for k, _, d in events(inbox, thread)}
     assert found["message.new"]["notify"] is False
+
+
+def test_replies_keep_their_thread_out_of_spam_and_lock(inbox_factory: Factory) -> None:
+    rules = (
+        '[[rule]]\nname = "迷惑"\nbody = ["casino"]\nspam = true\n'
+        '[[rule]]\nname = "完了"\nbody = ["解決"]\nset_status = "done"\ntags = ["解決"]\n'
+    )
+    inbox = inbox_factory(rules=rules)
+    thread = inbox.put(mail()).thread_id
+    with inbox.store.write() as conn:
+        conn.execute(
+            "UPDATE thread SET locked_by = 'suzuki', lock_expires_at = ? WHERE id = ?",
+            (MONDAY_10 + H, thread),
+        )
+    reply = mail(message_id="<m2@x>", in_reply_to="<m1@example.jp>",
+                 body="casino の広告ではありません。解決しました")  # fmt: skip
+    inbox.put(reply, at=MONDAY_10 + 60)
+    row = inbox.thread(thread)
+    assert row["status"] == "new"  # neither spam nor done under suzuki's lock
+    assert texts(inbox, thread) == ["rule 完了: tagged 解決"]
