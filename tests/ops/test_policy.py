@@ -219,3 +219,15 @@ def test_replies_keep_their_thread_out_of_spam_and_lock(inbox_factory: Factory) 
     row = inbox.thread(thread)
     assert row["status"] == "new"  # neither spam nor done under suzuki's lock
     assert texts(inbox, thread) == ["rule 完了: tagged 解決"]
+
+
+def test_header_rule_from_the_config_file(inbox_factory: Factory) -> None:
+    rules = (
+        '[[rule]]\nname = "カート"\nset_status = "done"\nnotify = false\n'
+        '[[rule.header]]\nname = "X-Cart-Event"\ncontains = "ORDER-CONFIRMED"\n'
+    )
+    inbox = inbox_factory(rules=rules)
+    confirmed = inbox.put(mail(headers="X-Cart-Event: order-confirmed; id=5")).thread_id
+    other = inbox.put(mail(message_id="<m2@x>", subject="別件")).thread_id
+    assert inbox.thread(confirmed)["status"] == "done"
+    assert inbox.thread(other)["status"] == "new"
