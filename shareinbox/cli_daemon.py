@@ -9,14 +9,15 @@ from pathlib import Path
 from shareinbox import paths, secrets
 from shareinbox.clock import SystemClock
 from shareinbox.config import Config, load_config
+from shareinbox.daemon.reminders import Reminders
 from shareinbox.daemon.runtime import Worker, data_dir_lock
 from shareinbox.daemon.runtime import run_daemon as serve
 from shareinbox.daemon.sender import OutboxSender
 from shareinbox.daemon.syncworker import SyncWorker
 from shareinbox.errors import ShareinboxError
+from shareinbox.policy import TeamPolicy
 from shareinbox.store import mirror
 from shareinbox.store.db import Store
-from shareinbox.store.ingest import PlainPolicy
 from shareinbox.sync.engine import SyncOptions, record_account_state, sync_account
 from shareinbox.sync.reports import AccountReport
 
@@ -33,7 +34,9 @@ def run_daemon(args: argparse.Namespace) -> int:
 def worker_factory(
     config: Config, *, mail_dir: Path | None = None
 ) -> Callable[[Store, Callable[[], None]], Sequence[Worker]]:
-    """Build one sync worker per account and the outbox sender.
+    """Build the workers once the daemon's store is open: one sync worker per
+    account, the outbox sender and the timer worker (holds that end, SLA
+    reminders).
 
     Args:
         mail_dir: send nothing: write each outgoing mail as an ``.eml`` file
@@ -41,7 +44,7 @@ def worker_factory(
     """
 
     def build(store: Store, notify: Callable[[], None]) -> Sequence[Worker]:
-        policy = PlainPolicy.from_config(config)
+        policy = team_policy(config, store)
         options = SyncOptions(order_patterns=config.orders.patterns)
         workers: list[Worker] = [
             SyncWorker(
@@ -49,10 +52,19 @@ def worker_factory(
             )
             for account in config.accounts
         ]
+        workers.append(Reminders(store, config, on_commit=notify))
         workers.append(outbox_sender(store, config, notify, mail_dir=mail_dir))
         return workers
 
     return build
+
+
+def team_policy(config: Config, store: Store) -> TeamPolicy:
+    """The team's rules for new mail, the block list seeded from the config."""
+    policy = TeamPolicy(config)
+    with store.write() as conn:
+        policy.seed(conn, now=SystemClock().now())
+    return policy
 
 
 def outbox_sender(
@@ -85,7 +97,7 @@ def sync_once(config: Config, batch_size: int | None = None) -> int:
     """
     store = Store(paths.database_file(config.server.data_dir))
     clock = SystemClock()
-    policy = PlainPolicy.from_config(config)
+    policy = team_policy(config, store)
     options = SyncOptions(
         batch_size=batch_size or SyncOptions.batch_size,
         order_patterns=config.orders.patterns,

@@ -378,3 +378,23 @@ def m004_outbox(db: sqlite_utils.Database) -> None:
     """
     for statement in _split(_M004):
         db.execute(statement)
+
+
+_M005 = """
+ALTER TABLE thread ADD COLUMN due_reminded_at REAL;
+ALTER TABLE blocklist ADD COLUMN note TEXT NOT NULL DEFAULT '';
+CREATE INDEX thread_due_soon ON thread(first_response_due_at)
+  WHERE first_response_at IS NULL AND due_reminded_at IS NULL;
+"""
+
+
+@migrations()
+def m005_ops(db: sqlite_utils.Database) -> None:
+    """Team rules over time: the SLA reminder mark and block-list notes.
+
+    `due_reminded_at` records that a thread's "due soon" reminder went out
+    (once per thread); `blocklist.note` says why a sender was blocked
+    (``config`` for the patterns of ``[spam] block``).
+    """
+    for statement in _split(_M005):
+        db.execute(statement)
