@@ -112,14 +112,20 @@ def save_draft(
     """Create or update the caller's draft for a thread (renews the lock).
 
     Args:
-        body, subject, template: replace what the draft holds.
+        body, subject: replace what the draft holds.
         to, cc: replace the recipients (addresses or ``{name, addr}``).
+        template: the template used; without a body, the draft's body (and
+            subject, if the template has one) is that template rendered for
+            this thread.
         reply_all: recompute To/Cc from the answered message (reply or all).
         then_status: open | waiting | done once sent (null: unchanged).
         attachments: ids of the attached files to keep (others are removed).
     """
     if body is not None and len(body) > MAX_BODY:
         raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
+    if template is not None and body is None:
+        body, rendered_subject = _from_template(ctx, thread_id, template)
+        subject = subject if subject is not None else rendered_subject or None
     fields: dict[str, Any] = {}
     if body is not None:
         fields["body"] = body
@@ -152,6 +158,17 @@ def save_draft(
         fresh = outbox.get(conn, int(row["id"]))
         assert fresh is not None
         return views.outbox_json(ctx, conn, fresh)
+
+
+def _from_template(ctx: Context, thread_id: int, name: str) -> tuple[str, str]:
+    """(body, subject) of template `name` rendered for a reply to the thread."""
+    from shareinbox.reply import library_for, render_template
+    from shareinbox.service.templates_ops import reply_context
+
+    with ctx.store.read() as conn:
+        context = reply_context(ctx, conn, thread_id)
+    rendered = render_template(library_for(ctx.config), name, context)
+    return rendered.body, compose.tidy_subject(rendered.subject)
 
 
 @operation("get_draft")
