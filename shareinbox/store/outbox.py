@@ -266,3 +266,17 @@ def name_of_address(conn: sqlite3.Connection, address: str) -> str:
         (address.strip().lower(),),
     ).fetchone()
     return str(row[0]) if row else ""
+
+
+def template_pairs(
+    conn: sqlite3.Connection, limit: int = 5000
+) -> list[tuple[str, str]]:
+    """(text of the answered mail, template name) of sent template replies, newest first."""
+    rows = conn.execute(
+        "SELECT b.text, o.template FROM outbox o JOIN message m"
+        " ON m.account_id = o.account_id AND m.message_id = o.in_reply_to"
+        " JOIN message_body b ON b.message_id = m.id"
+        " WHERE o.state = 'sent' AND o.template IS NOT NULL ORDER BY o.id DESC LIMIT ?",
+        (limit,),
+    )
+    return [(str(r[0]), str(r[1])) for r in rows]

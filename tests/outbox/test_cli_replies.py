@@ -119,3 +119,19 @@ def test_reply_from_a_template(shop: Shop, capsys: pytest.CaptureFixture[str]) -
         shop, "suzuki", "reply", str(thread_id), "--template", "no-such-template"
     )
     assert main(bad) == 1
+
+
+def test_sent_template_replies_teach_the_suggestions(
+    shop: Shop, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from shareinbox.store.outbox import template_pairs
+
+    thread_id = shop.thread(customer_name="Jane Smith", body="How do I use this?")
+    argv = _cli(shop, "suzuki", "reply", str(thread_id), "--template",
+                "acknowledgement", "--send", "--yes")  # fmt: skip
+    assert main(argv) == 0
+    with shop.client("suzuki") as client:
+        (entry,) = client.call("list_outbox")["outbox"]
+    shop.wait_state(entry["id"], "sent")
+    with shop.store.read() as conn:
+        assert template_pairs(conn) == [("How do I use this?", "acknowledgement")]
