@@ -162,7 +162,7 @@ class OutboxSender:
     def file_unfiled(self) -> None:
         """Append sent replies to Sent whose copy could not be filed before."""
         with self.store.read() as conn:
-            rows = [outbox.get(conn, i) for i in outbox.unfiled(conn)]
+            rows = [outbox.get(conn, i, with_raw=True) for i in outbox.unfiled(conn)]
         for row in rows:
             if row is None:
                 continue

@@ -161,8 +161,11 @@ def retry(ctx: Context, outbox_id: int) -> dict[str, Any]:
     """Queue a failed reply again (same Message-ID, attempts counted afresh)."""
     with ctx.store.write() as conn:
         row = _failed(ctx, conn, outbox_id)
+        again: dict[str, Any] = {} if row["has_raw"] else {
+            "raw": views.build_raw(ctx, conn, row)
+        }  # fmt: skip
         outbox.move(conn, outbox_id, ["failed"], "queued", ctx.now(), attempts=0,
-                    next_attempt_at=None)  # fmt: skip
+                    next_attempt_at=None, **again)  # fmt: skip
         views.state_event(ctx, conn, row, "queued", "failed")
         ctx.audit(conn, "outbox.retry", target=f"outbox:{outbox_id}",
                   thread_id=row["thread_id"], detail={"error": row["last_error"]})  # fmt: skip

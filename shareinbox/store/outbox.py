@@ -88,10 +88,14 @@ def move(
     return cursor.rowcount == 1
 
 
-def get(conn: sqlite3.Connection, outbox_id: int) -> sqlite3.Row | None:
-    """One row, body and raw included, with its account's name."""
+def get(
+    conn: sqlite3.Connection, outbox_id: int, *, with_raw: bool = False
+) -> sqlite3.Row | None:
+    """One row with its body and account name (`with_raw`: the mail's bytes too)."""
+    raw = ", o.raw" if with_raw else ""
     row: sqlite3.Row | None = conn.execute(
-        "SELECT o.*, a.name AS account FROM outbox o JOIN account a"
+        f"SELECT {_LIST_COLUMNS}, o.body, o.in_reply_to, o.refs, o.sending_at,"
+        f" o.raw IS NOT NULL AS has_raw{raw} FROM outbox o JOIN account a"
         " ON a.id = o.account_id WHERE o.id = ?",
         (outbox_id,),
     ).fetchone()

@@ -31,6 +31,7 @@ def test_a_reply_is_sent_filed_in_sent_and_stored_in_its_thread(shop: Shop) -> N
     row = shop.row(outbox_id)
     assert parsed.message_id == row["message_id"].strip("<>")
     assert row["appended_at"] is not None
+    assert row["raw"] is None  # filed: the bytes live on in the thread's message
     sent = shop.sent_folder()
     assert [parse_message(m).message_id for m in sent] == [parsed.message_id]
     with shop.client("suzuki") as client:
