@@ -121,24 +121,11 @@ def save_draft(
         then_status: open | waiting | done once sent (null: unchanged).
         attachments: ids of the attached files to keep (others are removed).
     """
-    if body is not None and len(body) > MAX_BODY:
-        raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
     if template is not None and body is None:
         body, rendered_subject = _from_template(ctx, thread_id, template)
         subject = subject if subject is not None else rendered_subject or None
-    fields: dict[str, Any] = {}
-    if body is not None:
-        fields["body"] = body
-    if subject is not None:
-        fields["subject"] = mimeout.single_line(subject)
-    if template is not None:
-        fields["template"] = template
-    if then_status is not None:
-        fields["after_status"] = views.check_then_status(then_status)
-    if to is not None:
-        fields["to_json"] = outbox.parties_json(views.parse_parties(to, "To"))
-    if cc is not None:
-        fields["cc_json"] = outbox.parties_json(views.parse_parties(cc, "Cc"))
+    fields = _fields(body=body, subject=subject, template=template,
+                     then_status=then_status, to=to, cc=cc)  # fmt: skip
     with ctx.store.write() as conn:
         renew(ctx, thread_id)
         row = own_draft(ctx, conn, thread_id, create=True)
@@ -158,6 +145,30 @@ def save_draft(
         fresh = outbox.get(conn, int(row["id"]))
         assert fresh is not None
         return views.outbox_json(ctx, conn, fresh)
+
+
+def _fields(
+    *,
+    body: str | None,
+    subject: str | None,
+    template: str | None,
+    then_status: str | None,
+    to: list[Any] | None,
+    cc: list[Any] | None,
+) -> dict[str, Any]:
+    """The outbox columns a draft edit sets, each checked."""
+    if body is not None and len(body) > MAX_BODY:
+        raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
+    fields: dict[str, Any] = {"body": body, "template": template}
+    if subject is not None:
+        fields["subject"] = mimeout.single_line(subject)
+    if then_status is not None:
+        fields["after_status"] = views.check_then_status(then_status)
+    if to is not None:
+        fields["to_json"] = outbox.parties_json(views.parse_parties(to, "To"))
+    if cc is not None:
+        fields["cc_json"] = outbox.parties_json(views.parse_parties(cc, "Cc"))
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _from_template(ctx: Context, thread_id: int, name: str) -> tuple[str, str]:

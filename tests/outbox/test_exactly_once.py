@@ -9,15 +9,17 @@ server is taking the mail, before the daemon has its answer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from shareinbox.client import SyncClient
 from shareinbox.daemon.delivery import UNCERTAIN
+from shareinbox.daemon.sender import OutboxSender
 from shareinbox.sync.connect import imap_connect
 from shareinbox.sync.parse import parse_message
+from shareinbox.sync.smtp import Delivery, SmtpTransport, Transport
 from tests.daemon.harness import DaemonProcess, wait_for
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.seed import seed_thread
@@ -176,3 +178,35 @@ def test_sigkill_while_the_server_takes_the_mail(
     finally:
         smtp.hold.set()
         daemon.kill()
+
+
+class _Buggy:
+    """A transport whose first call fails with an unexpected error."""
+
+    def __init__(self, real: Transport) -> None:
+        self.real = real
+        self.calls = 0
+
+    def send(
+        self,
+        sender: str,
+        recipients: Sequence[str],
+        raw: bytes,
+        *,
+        before_commit: Callable[[], None],
+    ) -> Delivery:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("a bug")
+        return self.real.send(sender, recipients, raw, before_commit=before_commit)
+
+
+def test_an_unexpected_error_is_settled_by_the_journal(halted: Shop) -> None:
+    outbox_id = _queued(halted)
+    buggy = _Buggy(SmtpTransport(halted.config.accounts[0].smtp))
+    sender = OutboxSender(halted.store, halted.config, transports=lambda a, r: buggy)
+    sender.run_once()
+    assert halted.row(outbox_id)["state"] == "sending"
+    sender.run_once()  # recovers (nothing reached the server) and sends
+    assert halted.row(outbox_id)["state"] == "sent"
+    assert len(halted.smtp.received()) == 1
