@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from shareinbox.config import SmtpConfig
+from shareinbox.secrets import get_password
 from shareinbox.sync.parse import parse_message
 from shareinbox.sync.smtp import SendError, SmtpTransport
+from tests.conftest import MemoryKeyring
+from tests.fixtures.configs import account_block, write_config
 from tests.fixtures.dovecot import DovecotServer
 from tests.fixtures.smtp_server import SmtpServer
 from tests.outbox.conftest import Shop, start_shop
@@ -146,3 +149,24 @@ def test_tls_to_a_plain_server_is_a_permanent_error(smtp: SmtpServer) -> None:
         )
     assert not refused.value.temporary
     assert "TLS" in refused.value.message
+
+
+def test_password_set_for_a_relay_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated: MemoryKeyring
+) -> None:
+    from shareinbox.cli import main
+
+    extra = """
+[[account.relay]]
+name = "rakuten"
+domains = ["fw.rakuten.ne.jp"]
+smtp = { host = "sub.fw.rakuten.ne.jp", port = 587, username = "shop-relay" }
+"""
+    config = write_config(
+        tmp_path, accounts=account_block("support", "shop", extra=extra)
+    )
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "relay-secret")
+    assert main(["--config", str(config), "password", "set", "support.rakuten"]) == 0
+    assert isolated.store[("shareinbox", "support.rakuten")] == "relay-secret"
+    assert get_password("support.rakuten") == "relay-secret"
+    assert main(["--config", str(config), "password", "set", "support.amazon"]) == 1
