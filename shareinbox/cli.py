@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "approve": ("shareinbox.cli_replies", "approve a reply (it is sent)"),
     "reject": ("shareinbox.cli_replies", "send a reply back to its author"),
     "retry": ("shareinbox.cli_replies", "send a failed reply again (--edit: redraft)"),
+    "withdraw": ("shareinbox.cli_replies", "take back a reply not yet being sent"),
     "rules": ("shareinbox.cli_ops", "rules test FILE.eml: which rules match, and why"),
     "spam": ("shareinbox.cli_ops", "the spam block list: list, block, unblock"),
     "orders": ("shareinbox.cli_ops", "a thread's order numbers, links and look-ups"),

@@ -1,4 +1,4 @@
-"""The reply commands of the CLI: reply, outbox, approve, reject, retry.
+"""The reply commands of the CLI: reply, outbox, approve, reject, retry, withdraw.
 
 ``reply`` claims the thread, saves the draft in the daemon (from a template
 or a file), attaches files (read here, with the caller's own permissions),
@@ -57,6 +57,8 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "--reason", required=True, help="what the author should fix"
         )
+    elif name == "withdraw":
+        parser.add_argument("id", type=int)
     elif name == "retry":
         parser.add_argument("id", type=int)
         parser.add_argument(
@@ -248,6 +250,13 @@ def run_retry(args: argparse.Namespace) -> int:
     with _client(args) as client:
         result = client.call(op, outbox_id=args.id)
     return _done(args, result, "is a draft again" if args.edit else "queued again")
+
+
+def run_withdraw(args: argparse.Namespace) -> int:
+    """`withdraw ID`: a reply awaiting approval or queued becomes a draft again."""
+    with _client(args) as client:
+        result = client.call("withdraw", outbox_id=args.id)
+    return _done(args, result, "is a draft again")
 
 
 def _done(args: argparse.Namespace, result: dict[str, Any], verb: str) -> int:

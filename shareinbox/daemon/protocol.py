@@ -50,7 +50,8 @@ Operations (``op``: args -> result; see `shareinbox.service` for each one):
   {thread_id, then_status}`` -> Outbox + ``warnings``; ``list_outbox {state,
   limit}`` -> ``{outbox, counts}``; ``get_outbox {outbox_id}``; ``approve
   {outbox_id, body}`` and ``reject {outbox_id, reason}`` (supervisors);
-  ``retry {outbox_id}``, ``edit_failed {outbox_id}`` (author or supervisor)
+  ``retry {outbox_id}``, ``edit_failed {outbox_id}``, ``withdraw
+  {outbox_id}`` (author or supervisor)
 
 Event kinds: ``thread.new``, ``message.new``, ``thread.status``,
 ``thread.assigned``, ``thread.lock``, ``thread.note``, ``thread.memo``,

@@ -158,3 +158,19 @@ def shop(
     yield running
     running.sender.stop()
     running.daemon.stop()
+
+
+@pytest.fixture
+def halted_shop(
+    tmp_path: Path,
+    socket_dir: Path,
+    imap: DovecotServer,
+    smtp: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Shop]:
+    """A daemon whose sender does not run by itself (the test drives it)."""
+    running = start_shop(
+        tmp_path, socket_dir, imap, smtp, monkeypatch, run_sender=False
+    )
+    yield running
+    running.daemon.stop()

@@ -90,6 +90,7 @@ def test_approval_from_the_command_line(
     (mail,) = shop.smtp.received()
     assert "1,000円を返金いたします。" in parse_message(mail.data).text
     assert main(_cli(shop, "sato", "retry", oid)) == 3
+    assert main(_cli(shop, "sato", "withdraw", oid)) == 3
 
 
 def test_a_thread_locked_by_someone_else_exits_3(

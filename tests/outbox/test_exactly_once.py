@@ -9,7 +9,7 @@ server is taking the mail, before the daemon has its answer.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -34,19 +34,9 @@ from tests.outbox.conftest import (
 
 
 @pytest.fixture
-def halted(
-    tmp_path: Path,
-    socket_dir: Path,
-    imap: DovecotServer,
-    smtp: SmtpServer,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Shop]:
+def halted(halted_shop: Shop) -> Shop:
     """A daemon whose sender does not run by itself (the test drives it)."""
-    running = start_shop(
-        tmp_path, socket_dir, imap, smtp, monkeypatch, run_sender=False
-    )
-    yield running
-    running.daemon.stop()
+    return halted_shop
 
 
 def _queued(shop: Shop) -> int:
