@@ -65,7 +65,7 @@ def run_demo(args: argparse.Namespace) -> int:
                 threads = load_sample(store, config, sample, setup.demo_roles(login))
                 daemon.start()
                 _announce(config.path, config.server.socket, directory, len(threads))
-                if args.no_tui or not _run_tui(config):
+                if args.no_tui or not _run_tui(config.path):
                     _wait_for_signal()
             finally:
                 daemon.stop()
@@ -83,16 +83,16 @@ def _announce(config: Path, socket: Path, directory: Path, threads: int) -> None
     print(f"Ctrl-C stops the demo and removes {directory}", flush=True)
 
 
-def _run_tui(config: object) -> bool:
-    """Run the TUI if this build has it; False if it does not."""
+def _run_tui(config: Path) -> bool:
+    """Run the TUI (`shareinbox tui`) on the demo; False if this build has none."""
     try:
-        app_module = importlib.import_module("shareinbox.app")
+        tui = importlib.import_module("shareinbox.cli_tui")
     except ModuleNotFoundError as e:
-        if e.name != "shareinbox.app":
+        if e.name != "shareinbox.cli_tui":
             raise
         print("the TUI is not part of this build; serving without it", file=sys.stderr)
         return False
-    app_module.make_app(config).run()
+    tui.run_tui(argparse.Namespace(config=str(config), as_login=None))
     return True
 
 
