@@ -16,9 +16,11 @@ is stopped (it takes the data dir's lock, like ``daemon --once``).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from pathlib import Path
 
 from shareinbox.clock import Clock
@@ -27,11 +29,15 @@ from shareinbox.mailfiles import Source, find_sources, read_source
 from shareinbox.store import audit, history, mirror
 from shareinbox.store.db import Store
 from shareinbox.store.ingest import Incoming, Mailbox, PlainPolicy, ingest
+from shareinbox.store.threading import msgid
+from shareinbox.sync.headers import message_ids
+from shareinbox.sync.mime import POLICY
 from shareinbox.sync.parse import parse_message
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
+_HEADERS = BytesParser(policy=POLICY)
 
 
 @dataclass
@@ -111,6 +117,20 @@ def import_path(
     return report
 
 
+def quick_key(raw: bytes) -> str:
+    """The dedupe key of a message from its headers alone (no body parse).
+
+    Used to skip mail already stored; a message it misjudges as new is
+    still recognised by `ingest`, which uses the full parse.
+    """
+    try:
+        ids = message_ids(_HEADERS.parsebytes(raw, headersonly=True).get("message-id"))
+        key = msgid(ids[0]) if ids else None
+    except Exception:  # any bytes: fall back to the content hash
+        key = None
+    return key or f"sha256:{hashlib.sha256(raw).hexdigest()}"
+
+
 def _store_batch(
     store: Store,
     mailbox: Mailbox,
@@ -124,8 +144,13 @@ def _store_batch(
     touched: set[int] = set()
     now = clock.now()
     with store.write() as conn:
-        for item in batch:
+        keys = [quick_key(item.raw) for item in batch]
+        stored = history.stored_keys(conn, mailbox.account_id, keys)
+        for item, key in zip(batch, keys, strict=True):
             report.seen += 1
+            if key in stored:
+                report.known += 1
+                continue
             parsed = parse_message(item.raw)
             received = parsed.date.timestamp() if parsed.date else item.delivered
             incoming = Incoming(item.raw, parsed, received if received else now,
