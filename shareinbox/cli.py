@@ -42,10 +42,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "shareinbox.cli_templates",
         "reply templates: list, check (no daemon needed), show NAME",
     ),
+    "tui": ("shareinbox.cli_tui", "the terminal UI (the default command)"),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",
     ),
+    "rules": ("shareinbox.cli_ops", "rules test FILE.eml: which rules match, and why"),
+    "spam": ("shareinbox.cli_ops", "the spam block list: list, block, unblock"),
+    "orders": ("shareinbox.cli_ops", "a thread's order numbers, links and look-ups"),
 }
 
 _COMMON_DEFAULTS = {"config": None, "as_login": None, "json": False, "verbose": False}
