@@ -1,9 +1,11 @@
-"""Business time for the reports: seconds inside the shop's working hours.
+"""Business time for the reports, over the shop's calendar (`shareinbox.sla`).
 
 A working day is a weekday listed in ``[sla] business_hours.days`` that is
 not in ``[sla] holidays``; its window runs from ``start`` to ``end`` on the
 shop's wall clock. Mail that arrives after hours starts counting when the
 next window opens; mail received and answered outside hours counts 0.
+`BusinessClock` answers many such questions over one span in constant time
+each (per-day prefix sums), for the report's thousands of threads.
 """
 
 from __future__ import annotations
@@ -11,49 +13,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from shareinbox.config import Config
-
-# Longer spans are counted a day at a time only up to this many days; a span
-# past it is already far beyond any first-response target.
-MAX_DAYS = 3 * 366
-
-
-def _window(day: date, config: Config) -> tuple[float, float] | None:
-    """A working day's window as epoch seconds (None: not a working day)."""
-    hours = config.sla.business_hours
-    if day.weekday() not in hours.days or day in config.sla.holidays:
-        return None
-    tz = config.shop.tz
-    start = datetime.combine(day, hours.start, tzinfo=tz).timestamp()
-    end = datetime.combine(day, hours.end, tzinfo=tz).timestamp()
-    return (start, end) if end > start else None
+from shareinbox.sla import BusinessCalendar
 
 
 def business_seconds_between(start: float, end: float, config: Config) -> float:
-    """Business seconds from `start` to `end` (0 when `end` is not later).
-
-    Args:
-        start: epoch seconds (e.g. the customer's first mail).
-        end: epoch seconds (e.g. the first reply).
-        config: the shop's time zone, business hours and holidays.
-    """
+    """Business seconds from `start` to `end` (0 when `end` is not later)."""
     if end <= start:
         return 0.0
-    day = datetime.fromtimestamp(start, config.shop.tz).date()
-    total = 0.0
-    for _ in range(MAX_DAYS):
-        window = _window(day, config)
-        if window is not None:
-            opens, closes = window
-            if opens >= end:
-                break
-            total += max(0.0, min(closes, end) - max(opens, start))
-        elif (
-            datetime.combine(day, datetime.min.time(), config.shop.tz).timestamp()
-            >= end
-        ):
-            break
-        day += timedelta(days=1)
-    return total
+    return BusinessCalendar.from_config(config).between(start, end)
 
 
 class BusinessClock:
@@ -68,12 +35,13 @@ class BusinessClock:
         self.config = config
         self._windows: dict[date, tuple[float, float] | None] = {}
         self._before: dict[date, float] = {}
+        calendar = BusinessCalendar.from_config(config)
         tz = config.shop.tz
         day = datetime.fromtimestamp(first, tz).date()
         end = datetime.fromtimestamp(last, tz).date()
         total = 0.0
         while day <= end:
-            window = _window(day, config)
+            window = calendar.window(day)
             self._windows[day] = window
             self._before[day] = total
             if window is not None:
