@@ -3,7 +3,8 @@
 Makes a temporary directory with a config (shop 〇〇ショップ; you as admin,
 a supervisor, a trainee whose replies need approval), loads a week of
 sample Japanese shop mail, serves it with a daemon on a socket in that
-directory (no IMAP sync), and opens the TUI. ``--no-tui`` serves only and
+directory (no IMAP sync; outgoing mail is written to files there, nothing
+is sent), and opens the TUI. ``--no-tui`` serves only and
 prints the config path, so every command works against it
 (``shareinbox --config PATH threads``). Ctrl-C (or SIGTERM) stops the demo
 and removes the directory.
@@ -64,7 +65,8 @@ def run_demo(args: argparse.Namespace) -> int:
                 sample = generate(time.time(), config.shop.tz)
                 threads = load_sample(store, config, sample, setup.demo_roles(login))
                 daemon.start()
-                _announce(config.path, config.server.socket, directory, len(threads))
+                _announce(config.path, config.server.socket, setup.mail_dir(config),
+                          len(threads))  # fmt: skip
                 if args.no_tui or not _run_tui(config.path):
                     _wait_for_signal()
             finally:
@@ -75,12 +77,13 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _announce(config: Path, socket: Path, directory: Path, threads: int) -> None:
+def _announce(config: Path, socket: Path, mail: Path, threads: int) -> None:
     print(f"shareinbox demo: {threads} sample threads", flush=True)
     print(f"config: {config}")
     print(f"socket: {socket}")
+    print(f"mail:   {mail} (outgoing mail is written here, nothing is sent)")
     print(f"try:    shareinbox --config {config} threads")
-    print(f"Ctrl-C stops the demo and removes {directory}", flush=True)
+    print(f"Ctrl-C stops the demo and removes {config.parent}", flush=True)
 
 
 def _run_tui(config: Path) -> bool:
