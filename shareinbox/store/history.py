@@ -73,3 +73,11 @@ def stored_keys(
             )
         )
     return found
+
+
+def message_count(conn: sqlite3.Connection, thread_id: int) -> int:
+    """How many messages a thread holds."""
+    row = conn.execute(
+        "SELECT message_count FROM thread WHERE id = ?", (thread_id,)
+    ).fetchone()
+    return int(row[0]) if row else 0

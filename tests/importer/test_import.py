@@ -188,3 +188,17 @@ def test_known_mail_is_recognised_from_its_headers(
     assert {quick_key(raw) for raw in MAILS} == keys
     assert quick_key(BROKEN).startswith("sha256:")
     assert quick_key(ORIGINAL) == "<1.test@example.jp>"
+
+
+def test_flagged_spam_stays_spam(
+    config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spam.mbox"
+    box = mailbox.mbox(path)
+    box.add(b"X-Spam-Flag: YES\r\n" + message(7, subject="当選のお知らせ",
+                                             sender=("x", "win@spam.example")))  # fmt: skip
+    box.add(ENGLISH)
+    box.close()
+    assert "2 added" in _import(config, path, capsys)
+    rows = _rows(config, "SELECT status, spam_reason FROM thread ORDER BY id")
+    assert rows == [("spam", "X-Spam-Flag: YES"), ("done", None)]
