@@ -130,6 +130,8 @@ def thread_detail(result: dict[str, Any], config: Config) -> None:
 
 def _event_summary(event: dict[str, Any]) -> str:
     data = event["data"]
+    if "text" in data:  # rules, spam, reminders: a phrase of their own
+        return one_line(str(data["text"]))
     for key in ("status", "assignee", "locked_by"):
         if key in data:
             return f"{key}={one_line(str(data[key]))}"

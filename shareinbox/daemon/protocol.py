@@ -86,8 +86,17 @@ def decode(line: bytes) -> dict[str, Any]:
 
 def error_payload(error: ShareinboxError) -> dict[str, str]:
     """The ``error`` member of a failed reply."""
+    from shareinbox import errors
+
+    # A subclass defined elsewhere travels as its nearest shareinbox.errors
+    # class, so the client keeps the exit code (3 for a Conflict).
+    kind = next(
+        cls.__name__
+        for cls in type(error).__mro__
+        if getattr(errors, cls.__name__, None) is cls
+    )
     return {
-        "kind": type(error).__name__,
+        "kind": kind,
         "title": error.title,
         "message": error.message,
     }

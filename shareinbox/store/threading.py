@@ -95,7 +95,8 @@ def find_thread(
         refs: canonical Message-IDs, In-Reply-To first, then References
             from the most recent.
     """
-    found = _by_reference(conn, account_id, refs)
+    # Our own sent mail is known by its Message-ID in the outbox.
+    found = _by_reference(conn, account_id, [message_id, *refs] if message_id else refs)
     if found is not None:
         return ThreadMatch(found, "reference")
     if message_id:
@@ -263,11 +264,21 @@ def _reopen(conn: sqlite3.Connection, thread: ThreadState, now: float) -> None:
         " updated_at = ? WHERE id = ?",
         (now, thread.id),
     )
+    # The assignee gets a toast: their matter is back.
+    assignee = conn.execute(
+        "SELECT assignee FROM thread WHERE id = ?", (thread.id,)
+    ).fetchone()[0]
     events.append(
         conn,
         "thread.status",
         at=now,
         thread_id=thread.id,
         actor="system",
-        data={"status": "new", "previous": thread.status, "reason": "customer replied"},
+        data={
+            "status": "new",
+            "previous": thread.status,
+            "reason": "customer replied",
+            "assignee": assignee,
+            "toast": assignee,
+        },
     )

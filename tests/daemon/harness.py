@@ -17,6 +17,7 @@ from pathlib import Path
 
 from shareinbox import paths
 from shareinbox.client import SyncClient
+from shareinbox.clock import Clock
 from shareinbox.config import Config, load_config
 from shareinbox.daemon.server import Server
 from shareinbox.store.db import Store
@@ -63,11 +64,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
 class InProcessDaemon:
     """`Server` on its own event loop thread, sharing the store with the test."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, clock: Clock | None = None) -> None:
         self.config = config
         config.server.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = Store(paths.database_file(config.server.data_dir))
-        self.server = Server(self.store, config)
+        self.server = Server(self.store, config, clock=clock)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
 

@@ -1,0 +1,61 @@
+"""Toasts for pushed events that concern me: new mail in my views, a thread
+assigned to me, approvals. All text shown is sanitised and never markup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from shareinbox.errors import ShareinboxError
+from shareinbox.i18n import _
+from shareinbox.text import one_line
+
+if TYPE_CHECKING:
+    from shareinbox.app import ShareinboxApp
+
+MY_VIEWS = ("mine", "unassigned")
+
+
+async def _in_my_views(app: ShareinboxApp, thread_id: int) -> bool:
+    for view in MY_VIEWS:
+        try:
+            found = await app.request("thread_position", thread_id=thread_id, view=view)
+        except ShareinboxError:
+            return False
+        if found.get("position") is not None:
+            return True
+    return False
+
+
+def _toast(
+    app: ShareinboxApp, message: str, title: str, severity: str = "information"
+) -> None:
+    app.notify(one_line(message), title=one_line(title), severity=severity,  # type: ignore[arg-type]
+               markup=False)  # fmt: skip
+
+
+async def announce(app: ShareinboxApp, event: dict[str, Any]) -> None:
+    """Show a toast for `event` if it concerns the person at this terminal."""
+    kind, data = event.get("kind"), event.get("data") or {}
+    me = app.me.get("login")
+    actor = event.get("actor")
+    thread_id = event.get("thread_id")
+    if kind == "message.new" and data.get("direction") == "in" and thread_id:
+        if await _in_my_views(app, int(thread_id)):
+            sender = str(data.get("from") or "")
+            _toast(app, f"{sender}: {data.get('subject') or ''}", _("New mail"))
+    elif kind == "thread.assigned" and data.get("assignee") == me and actor != me:
+        _toast(app, _("Thread {id} was assigned to you").format(id=thread_id),
+               _("Assigned"))  # fmt: skip
+    elif kind == "approval.requested" and app.me.get("role") in ("supervisor", "admin"):
+        _toast(app, _("A reply waits for approval (thread {id})").format(id=thread_id),
+               _("Approval"), "warning")  # fmt: skip
+    elif kind == "approval.decided" and me in (
+        data.get("author"),
+        data.get("requested_by"),
+    ):
+        decision = str(data.get("decision") or data.get("state") or "")
+        _toast(app, _("Your reply on thread {id}: {decision}").format(
+            id=thread_id, decision=decision), _("Approval"))  # fmt: skip
+    elif kind == "account.error":
+        _toast(app, str(data.get("error") or ""), _("Account {name}").format(
+            name=data.get("account") or ""), "error")  # fmt: skip

@@ -1,0 +1,103 @@
+"""Columns of terminal cells: fitting untrusted text, times and deadlines.
+
+Everything shown passes through `shareinbox.text.one_line` (the one
+sanitiser) first; `fit` then pads or cuts it to an exact number of cells,
+on character boundaries, so double-width Japanese stays aligned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.cells import cell_len, set_cell_size
+
+from shareinbox.i18n import _, pgettext
+from shareinbox.text import one_line
+
+ELLIPSIS = "…"
+
+
+def fit(text: str, width: int) -> str:
+    """`text` (sanitised) as exactly `width` cells: padded, or cut with an ellipsis."""
+    text = one_line(text)
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    cut = text[: width - 1]
+    while cell_len(cut) > width - 1:
+        cut = cut[:-1]
+    return set_cell_size(cut + ELLIPSIS, width)
+
+
+STATUS_NAMES = {"new": "New", "open": "Open", "waiting": "Waiting", "done": "Done",
+                "spam": "Spam"}  # fmt: skip
+STATUS_SHORT = {"new": "new", "open": "open", "waiting": "wait", "done": "done",
+                "spam": "spam"}  # fmt: skip
+
+
+def status_label(status: str, *, short: bool = False) -> str:
+    """The UI name of a thread status (short: for the list's column)."""
+    if short:
+        return pgettext("status-short", STATUS_SHORT.get(status, status))
+    return pgettext("status", STATUS_NAMES.get(status, status))
+
+
+def received(ts: float | None, now: float, tz: ZoneInfo) -> str:
+    """A 5-cell time: HH:MM today, MM/DD this year, else YYYY."""
+    if ts is None:
+        return ""
+    when = datetime.fromtimestamp(ts, tz)
+    today = datetime.fromtimestamp(now, tz)
+    if when.date() == today.date():
+        return when.strftime("%H:%M")
+    if when.year == today.year:
+        return when.strftime("%m/%d")
+    return when.strftime("%Y")
+
+
+def full_time(ts: float | None, tz: ZoneInfo) -> str:
+    """A date and time for headers and the history."""
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def duration(seconds: float) -> str:
+    """A short duration: 45m, 2h05, 3d (negative: with a minus sign)."""
+    sign = "-" if seconds < 0 else ""
+    minutes = int(abs(seconds) // 60)
+    if minutes < 60:
+        return f"{sign}{minutes}m"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{sign}{hours}h{rest:02d}"
+    return f"{sign}{hours // 24}d"
+
+
+def time_left(thread: dict[str, Any], now: float) -> tuple[str, bool]:
+    """The time to the first-response deadline and whether it has passed.
+
+    Only threads still waiting for a first answer (new, open) have one.
+    """
+    due = thread.get("due_ts")
+    if (
+        due is None
+        or thread.get("first_response_at")
+        or thread.get("status") not in ("new", "open")
+    ):
+        return "", False
+    left = float(due) - now
+    return duration(left), left < 0
+
+
+def staff_label(name: str | None, login: str | None) -> str:
+    """A staff member as shown in lists: the display name, else the login."""
+    return one_line(name or login or "")
+
+
+def unassigned() -> str:
+    """What an empty assignee shows."""
+    return _("-")
