@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import Figure, Section, at_least, under  # noqa: E402
 from shareinbox.client import Client  # noqa: E402
 from shareinbox.daemon import protocol  # noqa: E402
 from shareinbox.errors import Conflict  # noqa: E402
@@ -168,14 +169,13 @@ def _print_latency(label: str, seconds: list[float]) -> None:
     )
 
 
-def main() -> int:
-    """Run both races against a real daemon process and print the figures."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=100)
-    parser.add_argument("--clients", type=int, default=50)
-    args = parser.parse_args()
+Results = tuple[list[float], list[int]]
+
+
+def race(clients: int, rounds: int) -> tuple[Results, Results]:
+    """Both races against a real daemon process: (raw sockets, `Client`)."""
     directory = Path(tempfile.mkdtemp(prefix="si-bench-"))
-    config = _write_config(directory, args.clients)
+    config = _write_config(directory, clients)
     _seed(config)
     daemon = subprocess.Popen(
         [sys.executable, "-m", "shareinbox", "daemon", "--config", str(config)],
@@ -186,19 +186,64 @@ def main() -> int:
     try:
         while not socket_path.exists():
             time.sleep(0.05)
-        print(f"{args.clients} clients racing for one thread, {args.rounds} rounds")
-        ok = _report(
-            "raw sockets (the daemon as seen on the wire)",
-            *_wire_race(socket_path, args.clients, args.rounds),
-        )
-        ok &= _report(
-            "shareinbox.client.Client, all 50 in one asyncio process",
-            *asyncio.run(_race(socket_path, args.clients, args.rounds)),
-        )
+        wire = _wire_race(socket_path, clients, rounds)
+        library = asyncio.run(_race(socket_path, clients, rounds))
     finally:
         daemon.terminate()
         daemon.wait(30)
         shutil.rmtree(directory, ignore_errors=True)
+    return wire, library
+
+
+def run(ctx: object) -> list[Section]:
+    """The claim race as figures (`bench.run_all`)."""
+    clients, rounds = 50, 100
+    section = Section(f"Claim latency, {clients} clients racing for one thread")
+    for label, (latencies, winners) in zip(
+        ("raw sockets", "`Client`, 50 in one process"),
+        race(clients, rounds),
+        strict=True,
+    ):
+        one = sum(w == 1 for w in winners)
+        section.add(
+            Figure(
+                f"{label}: rounds with exactly one winner",
+                one,
+                f"of {rounds}",
+                at_least(rounds, f"{rounds} of {rounds}"),
+            )
+        )
+        ms = [x * 1000 for x in latencies]
+        section.add(Figure(f"{label}: p50", _percentile(ms, 50), "ms"))
+        section.add(
+            Figure(
+                f"{label}: p99",
+                _percentile(ms, 99),
+                "ms",
+                under(20),
+                note=f"max {max(ms):.1f} ms",
+            )
+        )
+    section.notes.append(
+        f"A real daemon process on a temporary data dir; {clients} clients act as"
+        f" {clients} agents and in each of {rounds} rounds all claim the same"
+        " thread at once; the winner releases it. Latency runs from the start of"
+        " the round (all requests written back to back) to each reply, so the"
+        " last reply of a round includes the 49 requests queued before it."
+    )
+    return [section]
+
+
+def main() -> int:
+    """Run both races against a real daemon process and print the figures."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--clients", type=int, default=50)
+    args = parser.parse_args()
+    print(f"{args.clients} clients racing for one thread, {args.rounds} rounds")
+    wire, library = race(args.clients, args.rounds)
+    ok = _report("raw sockets (the daemon as seen on the wire)", *wire)
+    ok &= _report("shareinbox.client.Client, all 50 in one asyncio process", *library)
     return 0 if ok else 1
 
 

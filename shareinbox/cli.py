@@ -35,11 +35,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "note": ("shareinbox.cli_team", "add an internal note to a thread"),
     "memo": ("shareinbox.cli_team", "record a phone call"),
     "audit": ("shareinbox.cli_team", "who did what; --verify checks the hash chain"),
+    "report": ("shareinbox.cli_report", "team metrics for a date range"),
+    "import": ("shareinbox.cli_import", "import an mbox or Maildir into history"),
+    "demo": ("shareinbox.cli_demo", "try everything on sample shop mail (no server)"),
+    "templates": (
+        "shareinbox.cli_templates",
+        "reply templates: list, check (no daemon needed), show NAME",
+    ),
     "tui": ("shareinbox.cli_tui", "the terminal UI (the default command)"),
     "daemon": (
         "shareinbox.cli_daemon",
         "sync, send and serve the team (--once: sync once)",
     ),
+    "reply": ("shareinbox.cli_replies", "draft a reply; --send submits it"),
+    "outbox": ("shareinbox.cli_replies", "the outgoing queue, or one reply in full"),
+    "approve": ("shareinbox.cli_replies", "approve a reply (it is sent)"),
+    "reject": ("shareinbox.cli_replies", "send a reply back to its author"),
+    "retry": ("shareinbox.cli_replies", "send a failed reply again (--edit: redraft)"),
+    "withdraw": ("shareinbox.cli_replies", "take back a reply not yet being sent"),
+    "rules": ("shareinbox.cli_ops", "rules test FILE.eml: which rules match, and why"),
+    "spam": ("shareinbox.cli_ops", "the spam block list: list, block, unblock"),
+    "orders": ("shareinbox.cli_ops", "a thread's order numbers, links and look-ups"),
 }
 
 _COMMON_DEFAULTS = {"config": None, "as_login": None, "json": False, "verbose": False}

@@ -11,9 +11,31 @@ from shareinbox.service import (
     audit_ops,
     customers,
     locks,
+    orders_ops,
+    replies,
+    report_ops,
+    review,
     session,
+    spam,
+    team,
+    templates_ops,
     threads,
     triage,
 )
 
-MODULES = (attachments, audit_ops, customers, locks, session, threads, triage)
+MODULES = (
+    attachments,
+    audit_ops,
+    customers,
+    locks,
+    session,
+    threads,
+    triage,
+    report_ops,
+    templates_ops,
+    orders_ops,
+    spam,
+    team,
+    replies,
+    review,
+)

@@ -339,3 +339,62 @@ def m003_teamwork(db: sqlite_utils.Database) -> None:
     """
     for statement in _split(_M003):
         db.execute(statement)
+
+
+_M004 = """
+ALTER TABLE outbox ADD COLUMN submitted_at REAL;
+ALTER TABLE outbox ADD COLUMN reviewed_at REAL;
+ALTER TABLE outbox ADD COLUMN route TEXT;
+ALTER TABLE outbox ADD COLUMN sending_at REAL;
+ALTER TABLE outbox ADD COLUMN smtp_reply TEXT;
+ALTER TABLE outbox ADD COLUMN sent_message INTEGER REFERENCES message(id);
+CREATE INDEX outbox_author ON outbox(author, state);
+CREATE INDEX outbox_updated ON outbox(updated_at);
+CREATE TABLE outbox_attachment (
+  id INTEGER PRIMARY KEY,
+  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  data BLOB NOT NULL,
+  added_at REAL NOT NULL
+);
+CREATE INDEX outbox_attachment_outbox ON outbox_attachment(outbox_id);
+"""
+
+
+@migrations()
+def m004_outbox(db: sqlite_utils.Database) -> None:
+    """Outgoing replies: review and sending bookkeeping, attached files.
+
+    `submitted_at`/`reviewed_at` date the approval steps; `route` names the
+    relay a reply went through ('' = the account's own server);
+    `sending_at` marks the attempt in progress (with the journal file, what
+    a restarted daemon checks before sending again); `smtp_reply` is the
+    server's answer; `sent_message` the stored copy in the thread. Attached
+    files live in `outbox_attachment`, uploaded by the client (which reads
+    them with the staff member's own permissions, never the daemon's).
+    """
+    for statement in _split(_M004):
+        db.execute(statement)
+
+
+_M005 = """
+ALTER TABLE thread ADD COLUMN due_reminded_at REAL;
+ALTER TABLE blocklist ADD COLUMN note TEXT NOT NULL DEFAULT '';
+CREATE INDEX thread_due_soon ON thread(first_response_due_at)
+  WHERE first_response_at IS NULL AND due_reminded_at IS NULL;
+"""
+
+
+@migrations()
+def m005_ops(db: sqlite_utils.Database) -> None:
+    """Team rules over time: the SLA reminder mark and block-list notes.
+
+    `due_reminded_at` records that a thread's "due soon" reminder went out
+    (once per thread); `blocklist.note` says why a sender was blocked
+    (``config`` for the patterns of ``[spam] block``).
+    """
+    for statement in _split(_M005):
+        db.execute(statement)

@@ -95,7 +95,8 @@ def find_thread(
         refs: canonical Message-IDs, In-Reply-To first, then References
             from the most recent.
     """
-    found = _by_reference(conn, account_id, refs)
+    # Our own sent mail is known by its Message-ID in the outbox.
+    found = _by_reference(conn, account_id, [message_id, *refs] if message_id else refs)
     if found is not None:
         return ThreadMatch(found, "reference")
     if message_id:
@@ -107,10 +108,12 @@ def find_thread(
         if row is not None:
             return ThreadMatch(int(row[0]), "replied-to")
     if customer_id is not None and not is_generic(subject_key):
+        # The unary + keep SQLite off thread_account_last, a walk through
+        # every thread of the window, and on the customer's few threads.
         row = conn.execute(
-            "SELECT id FROM thread WHERE account_id = ? AND customer_id = ?"
+            "SELECT id FROM thread WHERE +account_id = ? AND customer_id = ?"
             " AND subject_key = ? AND status != 'spam'"
-            " AND last_message_at >= ? AND first_message_at <= ?"
+            " AND +last_message_at >= ? AND first_message_at <= ?"
             " ORDER BY last_message_at DESC LIMIT 1",
             (account_id, customer_id, subject_key, at - WINDOW, at + WINDOW),
         ).fetchone()
@@ -133,8 +136,10 @@ def _by_reference(
         (account_id, *wanted),
     ):
         known[row[0]] = int(row[1])
+    # +account_id: with an IN list SQLite would otherwise pick the
+    # (account_id, dedupe_key) index and read every message of the account.
     for row in conn.execute(
-        f"SELECT message_id, thread_id FROM message WHERE account_id = ?"
+        f"SELECT message_id, thread_id FROM message WHERE +account_id = ?"
         f" AND thread_id IS NOT NULL AND message_id IN ({marks})",
         (account_id, *wanted),
     ):
@@ -259,11 +264,21 @@ def _reopen(conn: sqlite3.Connection, thread: ThreadState, now: float) -> None:
         " updated_at = ? WHERE id = ?",
         (now, thread.id),
     )
+    # The assignee gets a toast: their matter is back.
+    assignee = conn.execute(
+        "SELECT assignee FROM thread WHERE id = ?", (thread.id,)
+    ).fetchone()[0]
     events.append(
         conn,
         "thread.status",
         at=now,
         thread_id=thread.id,
         actor="system",
-        data={"status": "new", "previous": thread.status, "reason": "customer replied"},
+        data={
+            "status": "new",
+            "previous": thread.status,
+            "reason": "customer replied",
+            "assignee": assignee,
+            "toast": assignee,
+        },
     )

@@ -27,8 +27,13 @@ def transfer_encoding(part: Message) -> str:
 
 
 def raw_payload(part: Message) -> bytes:
-    """The part's body bytes as they were on the wire (transfer-encoded)."""
-    payload = part.get_payload()
+    """The part's body bytes as they were on the wire (transfer-encoded).
+
+    Read from the undecoded payload: ``get_payload()`` would decode 8-bit
+    bytes with Python's codec for the declared charset (``shift_jis``, which
+    lacks ① ㈱ 髙) and hand back U+FFFD in their place.
+    """
+    payload: object = getattr(part, "_payload", None)  # 8-bit bytes: surrogates
     if isinstance(payload, str):
         return payload.encode("utf-8", "surrogateescape")
     if isinstance(payload, bytes):

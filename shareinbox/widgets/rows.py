@@ -18,7 +18,15 @@ from rich.text import Text
 
 from shareinbox import i18n
 from shareinbox.i18n import _
-from shareinbox.widgets.cells import fit, received, staff_label, status_label, time_left
+from shareinbox.widgets.cells import (
+    fit,
+    hold_left,
+    hold_reason,
+    received,
+    staff_label,
+    status_label,
+    time_left,
+)
 
 COMPONENT_CLASSES = {
     "thread-list--cursor",
@@ -101,9 +109,11 @@ class RowRenderer:
         holder = staff_label(thread.get("locked_by_name"), lock)
         assignee = staff_label(thread.get("assignee_name"), thread.get("assignee"))
         viewers = [v for v in thread.get("viewers") or [] if v != self.me]
+        reason = hold_reason(thread)
         values = {
             "status": status_label(str(thread["status"]), short=True),
-            "subject": str(thread.get("subject") or _("(no subject)")),
+            "subject": (f"({reason}) " if reason else "")
+            + str(thread.get("subject") or _("(no subject)")),
             "assignee": assignee or "-",
             "lock": f"{LOCK}{holder}" if lock else "",
             "who": f"{LOCK}{holder}" if lock else (assignee or "-"),
@@ -112,7 +122,7 @@ class RowRenderer:
                 thread.get("customer_name") or thread.get("customer") or ""
             ),
             "time": received(thread.get("last_message_ts"), now, self.tz),
-            "due": time_left(thread, now)[0],
+            "due": time_left(thread, now)[0] or hold_left(thread, now),
         }
         return values[name]
 

@@ -185,6 +185,8 @@ def test_customer_reply_reopens_a_done_thread(mirror: Mirror) -> None:
         "status": "new",
         "previous": "waiting",
         "reason": "customer replied",
+        "assignee": "suzuki",
+        "toast": "suzuki",
     }
 
 

@@ -1,0 +1,1 @@
+"""`shareinbox demo`: sample shop mail, a private daemon and the TUI."""

@@ -1,0 +1,1 @@
+"""Team metrics: pure computation over rows the store reads (see `metrics`)."""
