@@ -140,16 +140,14 @@ async def test_note_and_memo_are_saved_and_shown(
         app.screen.query_one("#phone", Input).value = "090-0000-1111"
         app.screen.query_one(TextArea).insert("Mサイズ希望とのこと")
         await pilot.press("ctrl+s")
+
+        def count(table: str) -> int:
+            with shop_daemon.store.read() as conn:  # a fresh snapshot each time
+                sql = f"SELECT count(*) FROM {table} WHERE thread_id = ?"
+                return int(conn.execute(sql, (fresh,)).fetchone()[0])
+
+        await wait_until(pilot, lambda: count("note") == 1 and count("phone_memo") == 1)
         with shop_daemon.store.read() as conn:
-            await wait_until(
-                pilot,
-                lambda: (
-                    conn.execute(
-                        "SELECT count(*) FROM phone_memo WHERE thread_id = ?", (fresh,)
-                    ).fetchone()[0]
-                    == 1
-                ),
-            )
             note = conn.execute(
                 "SELECT body FROM note WHERE thread_id = ?", (fresh,)
             ).fetchone()

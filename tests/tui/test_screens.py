@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from shareinbox.screens.dialogs import ChoiceDialog, parse_until
@@ -109,8 +109,15 @@ async def test_command_palette_offers_every_action_and_runs_one(
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"claim")
-        await wait_until(pilot, lambda: "Claim" in screen_text(app))
-        await pilot.press("enter")
+        commands = app.screen.query_one(CommandList)
+        await wait_until(
+            pilot,
+            lambda: (
+                commands.option_count > 0
+                and "Claim" in str(commands.get_option_at_index(0).prompt)
+            ),
+        )
+        await pilot.press("down", "enter")
         await wait_until(
             pilot, lambda: thread_row(shop_daemon, fresh)["locked_by"] == "tanaka"
         )
