@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
@@ -72,6 +73,7 @@ class ShareinboxApp(App[None]):
         self.client: Client | None = None
         self.me: dict[str, Any] = {}
         self.offline_reason = ""
+        self.mail_toasts: deque[float] = deque()  # when new-mail toasts were shown
         self._client_factory = client_factory
         self._last_seq: int | None = None
         self._connected_once = asyncio.Event()
