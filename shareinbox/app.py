@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -137,8 +138,12 @@ class ShareinboxApp(App[None]):
     def _each_screen(self, method: str, *args: Any) -> None:
         for screen in list(self.screen_stack):
             handler = getattr(screen, method, None)
-            if handler is not None:
+            if handler is None:
+                continue
+            try:
                 handler(*args)
+            except NoMatches:  # a screen being closed has lost its widgets
+                log.debug("%s: %s skipped", screen, method)
 
     async def request(self, op: str, **args: Any) -> Any:
         """Run a daemon operation; raises the daemon's error (DaemonUnavailable
