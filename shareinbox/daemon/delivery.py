@@ -143,10 +143,10 @@ class Postman:
             row = outbox.get(conn, outbox_id, with_raw=True)
             if row is None or row["state"] != "queued" or row["raw"] is None:
                 return None
-            account = self.config.account(row["account"])
             try:
+                account = self.config.account(row["account"])
                 route = routes.route_for(account, views.recipients(row))
-            except ShareinboxError as e:
+            except ShareinboxError as e:  # account gone from the config, ...
                 self._fail(conn, row, e.message)
                 return None
             outbox.move(conn, outbox_id, ["queued"], "sending", self.ctx.now(),
