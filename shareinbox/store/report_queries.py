@@ -71,7 +71,7 @@ class OpenThread:
 
 
 _FIRSTS = f"""
-WITH firsts AS (
+WITH firsts AS MATERIALIZED (
   SELECT t.id AS thread_id, t.category AS category,
     (SELECT min(m.received_at) FROM message m
       WHERE m.thread_id = t.id AND m.direction = 'in') AS first_in
