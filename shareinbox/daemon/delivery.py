@@ -265,6 +265,15 @@ class Postman:
             self.on_commit()
         return True
 
+    def resume(self, outbox_id: int) -> bool:
+        """Put a queued reply whose journal says it was being sent back in
+        ``sending``; False when it is in another state."""
+        with self.store.write() as conn:
+            row = outbox.get(conn, outbox_id)
+            return row is not None and outbox.move(
+                conn, outbox_id, ["queued"], "sending", self.ctx.now()
+            )
+
     def requeue(self, outbox_id: int) -> None:
         """Put an attempt that never reached the server back in the queue."""
         with self.store.write() as conn:

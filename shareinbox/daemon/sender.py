@@ -154,6 +154,7 @@ class OutboxSender:
         self._last_recovery = time.monotonic()
         with self.store.read() as conn:
             sending = outbox.in_state(conn, "sending")
+        sending += self._unrecorded(sending)
         undecided = []
         for outbox_id in sending:
             steps = postman.journal.steps(outbox_id)
@@ -164,10 +165,25 @@ class OutboxSender:
                 postman.requeue(outbox_id)
             elif not postman.settle_uncertain(outbox_id, "found at a restart"):
                 undecided.append(outbox_id)
-        for stale in postman.journal.pending():
-            if stale not in sending:
-                postman.journal.finish(stale)
         self._orphans = undecided
+
+    def _unrecorded(self, sending: list[int]) -> list[int]:
+        """Replies whose journal got further than the database (after a power
+        cut, the database may have lost its last commits; the journal, fsynced,
+        has not): back to ``sending`` so they are settled like the others.
+        Other journals left behind are removed."""
+        found = []
+        for stale in self.postman.journal.pending():
+            if stale in sending:
+                continue
+            steps = self.postman.journal.steps(stale)
+            if ("commit" in steps or "accepted" in steps) and self.postman.resume(
+                stale
+            ):
+                found.append(stale)
+            else:
+                self.postman.journal.finish(stale)
+        return found
 
     def file_unfiled(self) -> None:
         """Append sent replies to Sent whose copy could not be filed before."""
