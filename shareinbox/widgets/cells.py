@@ -46,14 +46,14 @@ def status_label(status: str, *, short: bool = False) -> str:
 
 
 def received(ts: float | None, now: float, tz: ZoneInfo) -> str:
-    """A 5-cell time: HH:MM today, MM/DD this year, else YYYY."""
+    """A 5-cell time: HH:MM today, MM/DD within the last 300 days, else YYYY."""
     if ts is None:
         return ""
     when = datetime.fromtimestamp(ts, tz)
     today = datetime.fromtimestamp(now, tz)
     if when.date() == today.date():
         return when.strftime("%H:%M")
-    if when.year == today.year:
+    if (today.date() - when.date()).days < 300:
         return when.strftime("%m/%d")
     return when.strftime("%Y")
 
