@@ -14,9 +14,10 @@ from pathlib import Path
 
 from shareinbox import paths, secrets
 from shareinbox.config import AccountConfig, Config, find_config_path, load_config
-from shareinbox.errors import AuthError, ShareinboxError
+from shareinbox.errors import AuthError, ConfigError, ShareinboxError
 from shareinbox.skeleton import render_skeleton
 from shareinbox.store.db import Store
+from shareinbox.sync.routes import relay_name
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -43,9 +44,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_password(args: argparse.Namespace) -> int:
-    """`password set ACCOUNT`: read a password without echo and store it."""
+    """`password set ACCOUNT[.RELAY]`: read a password without echo and store it."""
     config = load_config(args.config)
-    config.account(args.account)
+    _check_password_key(config, args.account)
     if not secrets.keyring_usable():
         raise AuthError(
             secrets.HEADLESS_HINT.format(env=secrets.env_var_name(args.account)[20:])
@@ -57,6 +58,24 @@ def run_password(args: argparse.Namespace) -> int:
     secrets.set_password(args.account, password)
     print(f"stored the password of {args.account} in the keyring")
     return 0
+
+
+def _check_password_key(config: Config, key: str) -> None:
+    """An account name, or ``account.relay`` for a relay's own login."""
+    try:
+        config.account(key)
+        return
+    except ConfigError:
+        name, _, relay = key.rpartition(".")
+        if not name:
+            raise
+    account = config.account(name)
+    relays = [relay_name(account, i) for i in range(len(account.relays))]
+    if relay not in relays:
+        raise ConfigError(
+            f"account {name!r} has no relay named {relay!r} "
+            f"(its relays: {', '.join(relays) or 'none'})"
+        )
 
 
 class _Report:

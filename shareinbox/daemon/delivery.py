@@ -140,7 +140,7 @@ class Postman:
     def start(self, outbox_id: int) -> Attempt | None:
         """Move a queued reply to ``sending`` and journal ``begin``."""
         with self.store.write() as conn:
-            row = outbox.get(conn, outbox_id)
+            row = outbox.get(conn, outbox_id, with_raw=True)
             if row is None or row["state"] != "queued" or row["raw"] is None:
                 return None
             account = self.config.account(row["account"])
@@ -217,7 +217,7 @@ class Postman:
     def finish_sent(self, outbox_id: int, answer: str) -> None:
         """File the copy in Sent, then record the reply as sent (see module doc)."""
         with self.store.read() as conn:
-            row = outbox.get(conn, outbox_id)
+            row = outbox.get(conn, outbox_id, with_raw=True)
         if row is None or row["state"] != "sending":
             self.journal.finish(outbox_id)
             return

@@ -132,7 +132,11 @@ class OutboxSender:
         for outbox_id in ids:
             if self._stop.is_set():
                 break
-            self.postman.send(outbox_id)
+            try:
+                self.postman.send(outbox_id)
+            except Exception:  # judged by its journal on the next pass
+                log.exception("sending reply %d failed unexpectedly", outbox_id)
+                self._orphans.append(outbox_id)
         if time.monotonic() - self._last_filing >= FILE_EVERY:
             self._last_filing = time.monotonic()
             self.file_unfiled()
@@ -162,7 +166,7 @@ class OutboxSender:
     def file_unfiled(self) -> None:
         """Append sent replies to Sent whose copy could not be filed before."""
         with self.store.read() as conn:
-            rows = [outbox.get(conn, i) for i in outbox.unfiled(conn)]
+            rows = [outbox.get(conn, i, with_raw=True) for i in outbox.unfiled(conn)]
         for row in rows:
             if row is None:
                 continue

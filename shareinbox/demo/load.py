@@ -98,14 +98,13 @@ def queue_draft_for_approval(
 ) -> int | None:
     """The trainee's reply to `thread_id`, waiting for a supervisor's approval.
 
-    Needs the outbox's draft and submit operations, which this build does not
-    have yet: until they exist this records nothing and returns None. Once
-    they do, it creates the draft as ``ctx.actor`` (a trainee whose replies
-    need approval), submits it, and returns the outbox id.
+    Claims the thread, saves the draft and submits it as ``ctx.actor`` (a
+    trainee whose replies need approval); returns the outbox id.
     """
-    log.info("demo: no outbox operations yet; the draft for thread %d is skipped",
-             thread_id)  # fmt: skip
-    return None
+    core.call(ctx, "claim", {"thread_id": thread_id})
+    core.call(ctx, "save_draft", {"thread_id": thread_id, "body": text})
+    submitted = core.call(ctx, "submit", {"thread_id": thread_id})
+    return int(submitted["id"])
 
 
 def load_sample(

@@ -93,6 +93,22 @@ def time_left(thread: dict[str, Any], now: float) -> tuple[str, bool]:
     return duration(left), left < 0
 
 
+def hold_left(thread: dict[str, Any], now: float) -> str:
+    """The time left until a waiting thread comes back ("" without a time)."""
+    until = thread.get("waiting_until_ts")
+    if thread.get("status") != "waiting" or until is None:
+        return ""
+    return duration(float(until) - now)
+
+
+def hold_reason(thread: dict[str, Any]) -> str:
+    """Why a waiting thread waits, in the UI language ("" for other threads)."""
+    reason = thread.get("waiting_reason")
+    if thread.get("status") != "waiting" or not reason:
+        return ""
+    return _(one_line(str(reason)))
+
+
 def staff_label(name: str | None, login: str | None) -> str:
     """A staff member as shown in lists: the display name, else the login."""
     return one_line(name or login or "")

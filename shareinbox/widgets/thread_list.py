@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
+from shareinbox.bindings import translate_bindings
 from shareinbox.i18n import N_
 from shareinbox.widgets import rows
 from shareinbox.widgets.cells import fit
@@ -82,6 +83,7 @@ class ThreadList(ScrollView, can_focus=True):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        translate_bindings(self)
         self.total = 0
         self._now = now
         self._renderer = renderer
@@ -159,6 +161,8 @@ class ThreadList(ScrollView, can_focus=True):
         if threads is None:
             self._want(page)
             return None
+        if row >= PAGE // 2 and (page + 1) * PAGE < self.total:
+            self._want(page + 1)  # read ahead, so scrolling rarely waits
         return threads[row] if row < len(threads) else None
 
     @property
