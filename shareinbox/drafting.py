@@ -131,7 +131,7 @@ def format_parties(parties: list[dict[str, str]]) -> str:
     shown = []
     for party in parties:
         name, addr = one_line(party.get("name", "")), one_line(party.get("addr", ""))
-        if name and any(c in name for c in ',"<>()@;:'):
+        if name and any(c in name for c in ',"<>()@;:[]\\'):
             name = '"' + name.replace("\\", "").replace('"', "") + '"'
         shown.append(f"{name} <{addr}>" if name else addr)
     return ", ".join(shown)

@@ -113,7 +113,11 @@ class ApprovalsScreen(Screen[None]):
         keep = self.current["id"] if self.current else None
         self.entries = entries
         options = self.query_one(OptionList)
-        options.set_options(Option(entry_row(e, with_author=True)) for e in entries)
+        width = max(40, self.app.size.width - 6)
+        options.set_options(
+            Option(entry_row(e, width, with_author=True, with_state=False))
+            for e in entries
+        )
         ids = [e["id"] for e in entries]
         if entries:
             options.highlighted = ids.index(keep) if keep in ids else 0

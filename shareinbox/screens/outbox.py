@@ -116,8 +116,9 @@ class OutboxScreen(Screen[None]):
         keep = self.selected()
         self.entries = entries
         options = self.query_one(OptionList)
+        width = max(40, self.app.size.width - 6)
         options.set_options(
-            Option(entry_row(e, with_author=self.team)) for e in entries
+            Option(entry_row(e, width, with_author=self.team)) for e in entries
         )
         ids = [e["id"] for e in entries]
         if entries:

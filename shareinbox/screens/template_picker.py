@@ -19,11 +19,13 @@ from shareinbox.bindings import translate_bindings
 from shareinbox.errors import ShareinboxError
 from shareinbox.i18n import N_, _
 from shareinbox.text import clean, one_line
+from shareinbox.widgets.cells import fit
 
 if TYPE_CHECKING:
     from shareinbox.app import ShareinboxApp
 
 SUGGESTIONS = 3
+LABEL = 30  # cells of a template's row
 
 
 def template_options(
@@ -34,7 +36,7 @@ def template_options(
     if suggested:
         rows.append(Option(Content(_("Suggested for this mail")), disabled=True))
         for s in suggested:
-            label = f"★ {one_line(str(s.get('title') or s['name']))}"
+            label = fit(f"★ {s.get('title') or s['name']}", LABEL)
             rows.append(Option(Content(label), id=f"s:{s['name']}"))
         rows.append(None)
     rows.append(Option(Content(_("All templates")), disabled=True))
@@ -43,7 +45,7 @@ def template_options(
             continue
         category = one_line(str(t.get("category") or ""))
         title = one_line(str(t.get("title") or t["name"]))
-        label = f"{category} · {title}" if category else title
+        label = fit(f"{category} · {title}" if category else title, LABEL)
         rows.append(Option(Content(label), id=f"a:{t['name']}"))
     return rows
 

@@ -25,6 +25,7 @@ STATE_NAMES = {
     "sent": N_("Sent"),
     "failed": N_("Failed"),
 }
+STATE_SHORT = {**STATE_NAMES, "awaiting_approval": N_("In approval")}
 STATE_STYLE = {
     "draft": "", "awaiting_approval": "bold yellow", "queued": "cyan",
     "sending": "cyan", "sent": "green", "failed": "bold red",
@@ -41,23 +42,33 @@ def short_time(iso: str | None) -> str:
     return iso[5:16].replace("T", " ") if iso else ""
 
 
-def entry_row(entry: dict[str, Any], *, with_author: bool = False) -> Text:
-    """One line: state, id, thread, (author,) subject, recipient, time."""
+def entry_row(
+    entry: dict[str, Any],
+    width: int,
+    *,
+    with_author: bool = False,
+    with_state: bool = True,
+) -> Text:
+    """One line of `width` cells: state, id, thread, (author,) subject,
+    first recipient, last change."""
     state = str(entry.get("state") or "")
-    text = Text(fit(state_label(state), 10), STATE_STYLE.get(state, ""))
-    text.append(f" #{entry.get('id')}", "dim")
-    text.append(f" ⌂{entry.get('thread_id')} ", "dim")
+    text = Text()
+    if with_state:
+        short = _(STATE_SHORT[state]) if state in STATE_SHORT else state_label(state)
+        text.append(fit(short, 10) + " ", STATE_STYLE.get(state, ""))
+    text.append(f"#{entry.get('id')} ⌂{entry.get('thread_id')} ", "dim")
     if with_author:
         text.append(
             fit(str(entry.get("author_name") or entry.get("author") or ""), 10) + " "
         )
-    text.append(fit(str(entry.get("subject") or ""), 30) + " ")
     to = entry.get("to") or []
     first = one_line(str(to[0].get("addr") or "")) if to else ""
-    text.append(fit(first, 18) + " ", "dim")
-    text.append(short_time(entry.get("updated_at")), "dim")
+    tail = Text(f" {fit(first, 18)} {short_time(entry.get('updated_at'))}", "dim")
     if entry.get("review_comment") and state == "draft":
-        text.append(" ✎", "bold yellow")
+        tail.append(" ✎", "bold yellow")
+    room = max(8, width - text.cell_len - tail.cell_len)
+    text.append(fit(str(entry.get("subject") or ""), room))
+    text.append_text(tail)
     return text
 
 
