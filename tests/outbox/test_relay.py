@@ -170,3 +170,20 @@ smtp = { host = "sub.fw.rakuten.ne.jp", port = 587, username = "shop-relay" }
     assert isolated.store[("shareinbox", "support.rakuten")] == "relay-secret"
     assert get_password("support.rakuten") == "relay-secret"
     assert main(["--config", str(config), "password", "set", "support.amazon"]) == 1
+
+
+def test_doctor_logs_in_to_the_relay(
+    mall: Shop, relay: SmtpServer, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from shareinbox.cli import main
+
+    main(["--config", str(mall.config.path), "doctor"])
+    out = capsys.readouterr().out
+    assert f"ok    relay rakuten: SMTP login at 127.0.0.1:{relay.port}" in out
+    monkeypatch.setenv("SHAREINBOX_PASSWORD_SUPPORT_RAKUTEN", "Wr0ng")
+    assert main(["--config", str(mall.config.path), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  relay rakuten: SMTP server 127.0.0.1" in out
+    assert "refused the login of 'shop-relay'" in out
+    assert "Wr0ng" not in out

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from shareinbox.daemon.sender import OutboxSender
 from shareinbox.sync.parse import parse_message
 from tests.daemon.harness import wait_for
+from tests.fixtures.dovecot import free_port
 from tests.outbox.conftest import FAST, Shop, start_shop
 
 
@@ -153,3 +157,25 @@ def test_an_iso_2022_jp_account_sends_iso_2022_jp_or_utf8(
     assert parse_message(first.data).text.strip() == "髙橋様\n\n①の件、承知しました。"
     assert b'charset="UTF-8"' in second.data
     assert parse_message(second.data).text.strip() == "ありがとう😀"
+
+
+def test_a_reply_not_filed_while_imap_is_unreachable_is_filed_later(
+    halted_shop: Shop,
+) -> None:
+    shop = halted_shop
+    account = shop.config.accounts[0]
+    unreachable = replace(account, imap=replace(account.imap, port=free_port()))
+    broken = replace(shop.config, accounts=(unreachable,))
+    outbox_id = _reply(shop, "suzuki", shop.thread(), "山田様\n\n承知しました。")
+    OutboxSender(shop.store, broken, retry=FAST).run_once()
+    row = shop.row(outbox_id)
+    assert row["state"] == "sent"  # the mail left; only the copy is missing
+    assert row["appended_at"] is None
+    assert row["raw"] is not None
+    assert shop.sent_folder() == []
+    OutboxSender(shop.store, shop.config).file_unfiled()  # IMAP is back
+    row = shop.row(outbox_id)
+    assert row["appended_at"] is not None
+    assert row["raw"] is None
+    assert len(shop.sent_folder()) == 1
+    assert len(shop.smtp.received()) == 1

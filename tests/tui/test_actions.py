@@ -164,7 +164,7 @@ async def test_note_and_memo_are_saved_and_shown(
 async def test_reply_without_a_compose_screen_says_so(
     tui: AppMaker, shop_daemon: InProcessDaemon
 ) -> None:
-    app = tui()
+    app = tui(reply_screen=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot, app, 2)
         await pilot.press("r")
