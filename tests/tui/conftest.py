@@ -67,7 +67,7 @@ def tui(shop_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10.0
+    pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 30.0
 ) -> None:
     """Let the app work until `condition` holds (AssertionError after `seconds`)."""
     loop = asyncio.get_running_loop()
