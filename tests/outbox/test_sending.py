@@ -99,7 +99,7 @@ def test_retries_with_backoff_while_the_server_is_down(patient: Shop) -> None:
     states = [w[0] for w in waits]
     assert states[:2] == ["draft", "queued"]
     assert states[-2:] == ["sending", "sent"]
-    assert states.count("sending") >= 4  # three failed attempts, then the good one
+    assert states.count("sending") >= 3, states  # failed twice at least, then sent
 
 
 def test_the_next_attempt_waits_the_policy_delay(halted_shop: Shop) -> None:
