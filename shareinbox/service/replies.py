@@ -173,12 +173,13 @@ def _fields(
 
 def _from_template(ctx: Context, thread_id: int, name: str) -> tuple[str, str]:
     """(body, subject) of template `name` rendered for a reply to the thread."""
-    from shareinbox.reply import library_for, render_template
-    from shareinbox.service.templates_ops import reply_context
+    from shareinbox.reply import render_template
+    from shareinbox.service.templates_ops import reply_context, thread_library
 
     with ctx.store.read() as conn:
         context = reply_context(ctx, conn, thread_id)
-    rendered = render_template(library_for(ctx.config), name, context)
+        library = thread_library(ctx, conn, thread_id, name)
+    rendered = render_template(library, name, context)
     return rendered.body, compose.tidy_subject(rendered.subject)
 
 
