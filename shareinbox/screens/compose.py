@@ -163,6 +163,10 @@ class ComposeScreen(ComposeActions):
 
     # -- autosave -------------------------------------------------------------
 
+    def daemon_connected(self) -> None:
+        """Back online: save what was typed while the daemon was away."""
+        self._changed()
+
     def on_input_changed(self) -> None:
         """A field changed: save soon."""
         self._changed()
