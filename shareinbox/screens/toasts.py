@@ -1,5 +1,7 @@
 """Toasts for pushed events that concern me: new mail in my views, a thread
-assigned to me, approvals. All text shown is sanitised and never markup."""
+assigned to me, approvals, a held thread that is back (its time came or the
+customer wrote) and a first reply soon due (``sla.due_soon``; mine, or
+nobody's). All text shown is sanitised and never markup."""
 
 from __future__ import annotations
 
@@ -33,8 +35,32 @@ def _toast(
                markup=False)  # fmt: skip
 
 
+def _timer_toast(app: ShareinboxApp, event: dict[str, Any]) -> bool:
+    """Toast a hold that ended or a deadline that is near; True if shown."""
+    kind, data = event.get("kind"), event.get("data") or {}
+    me, thread_id = app.me.get("login"), event.get("thread_id")
+    if kind == "sla.due_soon" and data.get("toast") in (me, None):
+        due = str(data.get("due") or "")[11:16]
+        _toast(app, _("Thread {id}: first reply due at {time}").format(
+            id=thread_id, time=due), _("Reply soon"), "warning")  # fmt: skip
+        return True
+    if kind == "thread.status" and data.get("toast") == me and me:
+        if (
+            data.get("previous") == "waiting"
+            and data.get("reason") != "customer replied"
+        ):
+            text = _("Thread {id} is back from waiting: its time has come")
+        else:
+            text = _("Thread {id} is new again: the customer wrote")
+        _toast(app, text.format(id=thread_id), _("Back from waiting"), "warning")
+        return True
+    return False
+
+
 async def announce(app: ShareinboxApp, event: dict[str, Any]) -> None:
     """Show a toast for `event` if it concerns the person at this terminal."""
+    if _timer_toast(app, event):
+        return
     kind, data = event.get("kind"), event.get("data") or {}
     me = app.me.get("login")
     actor = event.get("actor")
