@@ -60,7 +60,6 @@ class ComposeScreen(ComposeActions):
         self.reply_all = False
         self._saved: tuple[str, str, str, str] | None = None
         self._timer: Timer | None = None
-        self._saving = False
 
     def compose(self) -> ComposeResult:
         """Header, fields, editor, files, save state, footer."""
@@ -115,6 +114,7 @@ class ComposeScreen(ComposeActions):
             self.dismiss(None)
             return
         self.query_one("#compose-header", Static).update(self._header())
+        self.reply_all = bool(draft.get("cc"))  # a kept reply-all draft has Cc
         self._show(draft, body=True)
         self.query_one("#body", TextArea).focus()
         self._set_state(_("Draft loaded") if not fresh else _("New draft"))
