@@ -61,7 +61,8 @@ def normalize(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
         if _WIDTH.search(text):
-            text = _WIDTH.sub(_fold_width, text)
+            # Folding ｶ before a combining ゙ leaves カ + ゙: compose it again.
+            text = unicodedata.normalize("NFC", _WIDTH.sub(_fold_width, text))
     text = " ".join(text.lower().split())
     if _SPECIAL_RE.search(text):
         text = " ".join(text.translate(_SPECIAL).split())

@@ -131,3 +131,30 @@ def test_ingest_stores_every_message_raw_and_lists_it(
         shown = details.messages(conn, stored.thread_id)
         assert [row["id"] for row in shown] == [stored.message_id]
         assert isinstance(shown[0]["body_text"], str)
+
+
+def test_raw_bytes_in_message_ids_are_stored_and_kept_apart(tmp_path: Path) -> None:
+    """Found by the property above: an 8-bit Message-ID made ingest raise."""
+    store = Store(tmp_path / "s.db")
+    stored = []
+    for byte in (b"\x80", b"\xff"):
+        raw = (
+            b"Message-ID: <" + byte + b"id@example.jp>\r\nIn-Reply-To: <\xfe@x>\r\n"
+            b"Subject: 8bit\r\nFrom: a@example.jp\r\n\r\nbody\r\n"
+        )
+        with store.write() as conn:
+            account = mirror.ensure_account(conn, "support", "shop@example.test")
+            stored.append(
+                ingest(
+                    conn,
+                    Mailbox(account, frozenset({"shop@example.test"})),
+                    Incoming(raw, parse_message(raw), 1_750_000_000.0),
+                    policy=PlainPolicy(),
+                    now=1_750_000_000.0,
+                )
+            )
+    assert [s.created for s in stored] == [True, True]
+    with store.read() as conn:
+        ids = [r[0] for r in conn.execute("SELECT message_id FROM message ORDER BY id")]
+    store.close()
+    assert ids == ["<\\x80id@example.jp>", "<\\xffid@example.jp>"]
