@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from shareinbox.sync.filenames import sanitize_filename
 from shareinbox.sync.html_text import html_to_text
 from shareinbox.sync.parse import parse_message
 
@@ -34,3 +35,24 @@ def test_an_html_mail_of_unclosed_tags_parses_quickly_and_keeps_its_text() -> No
     assert time.perf_counter() - start < 2.0
     assert parsed.text.startswith("ご注文")
     assert "<a <a" in parsed.text
+
+
+def test_a_long_attachment_name_is_cut_in_linear_time() -> None:
+    """RFC 2231 and RFC 2047 let a name run over many lines; cutting it to
+    200 bytes one character at a time was quadratic (seconds per mail)."""
+    name = "髙" * 50_000 + ".pdf"
+    start = time.perf_counter()
+    safe = sanitize_filename(name, "attachment.bin")
+    assert time.perf_counter() - start < 1.0
+    assert safe == "髙" * 65 + ".pdf"
+    params = b"filename*0*=utf-8''%E9%AB%99; " + b"".join(
+        b"filename*%d*=%%E9%%AB%%99; " % i for i in range(1, 3000)
+    )
+    raw = (
+        b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
+        b"Content-Type: application/pdf\r\nContent-Disposition: attachment; "
+        + params
+        + b"\r\n\r\nJVBERi0=\r\n--b--\r\n"
+    )
+    (attachment,) = parse_message(raw).attachments
+    assert attachment.filename == "髙" * 66
