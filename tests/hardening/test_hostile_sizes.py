@@ -9,6 +9,7 @@ import pytest
 from shareinbox.sync.filenames import sanitize_filename
 from shareinbox.sync.html_text import html_to_text
 from shareinbox.sync.parse import parse_message
+from shareinbox.sync.subject import normalize_subject
 
 # Each took 2 s to 23 s at this size before; linear work takes milliseconds.
 # The bound is loose so a busy shared machine cannot fail it by chance.
@@ -56,3 +57,10 @@ def test_a_long_attachment_name_is_cut_in_linear_time() -> None:
     )
     (attachment,) = parse_message(raw).attachments
     assert attachment.filename == "髙" * 66
+
+
+def test_a_subject_of_many_reply_prefixes_normalises_in_linear_time() -> None:
+    subject = "Re: Fwd[2]: 【楽天】[shop] " * 20_000 + "ご注文について"
+    start = time.perf_counter()
+    assert normalize_subject(subject) == "ご注文について"
+    assert time.perf_counter() - start < 2.0
