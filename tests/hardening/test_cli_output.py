@@ -189,3 +189,16 @@ def test_a_template_preview_shows_the_customers_jinja_as_text(
     shown = capsys.readouterr().out
     assert "注文{{ 7*7 }}{% raw %}" in shown
     assert SHOWN in shown
+
+
+def test_undecodable_bytes_in_an_argument_give_a_clear_answer(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A non-UTF-8 argument reaches Python as a lone surrogate; it used to end
+    in a UnicodeEncodeError traceback in the client."""
+    argument = b"\xff\xfe".decode("utf-8", "surrogateescape")
+    assert main(world.cli("search", argument + "注文")) == 0
+    assert "no threads" in capsys.readouterr().out
+    assert main(world.cli("history", argument + "@example.jp")) == 1
+    error = capsys.readouterr().err
+    assert "no customer with the address \ufffd\ufffd@example.jp" in error
