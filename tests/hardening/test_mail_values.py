@@ -11,6 +11,9 @@ from hypothesis import strategies as st
 from shareinbox.orders import find_order_ids
 from shareinbox.reply import ReplyContext, TemplateLibrary
 from shareinbox.reply.render import render_template
+from shareinbox.sync.compose import Original, OutgoingMail, render, reply_headers
+from shareinbox.sync.mailtypes import Address
+from shareinbox.sync.parse import parse_message
 from shareinbox.text import clean, one_line
 from tests.reply.helpers import write_template
 
@@ -63,3 +66,40 @@ def test_a_name_cannot_add_lines_to_the_reply() -> None:
 def test_order_numbers_never_carry_control_characters() -> None:
     text = "ORD\x1b]52;c;eA==\x07-1 と ORD-2 と ORD\u202e3"
     assert find_order_ids(text, ["ORD[^ ]+"]) == ["ORD-2"]
+
+
+def test_a_reply_to_a_mail_with_an_8bit_message_id_can_be_sent() -> None:
+    """Such an id used to make rendering the reply raise UnicodeEncodeError,
+    so the reply could never leave the outbox."""
+    customer = (
+        "Message-ID: <注文@example.jp>\r\nReferences: <ok@example.jp> <\x80x@y>\r\n"
+        "From: 山田 <yamada@example.jp>\r\nSubject: 返品\r\n\r\n返品したいです\r\n"
+    ).encode("utf-8", "surrogateescape")
+    parsed = parse_message(customer)
+    headers = reply_headers(
+        Original(
+            message_id=parsed.message_id,
+            subject=parsed.subject,
+            from_=parsed.from_,
+            references=parsed.references,
+        ),
+        ["shop@example.test"],
+    )
+    raw = render(
+        OutgoingMail(
+            sender=Address("", "shop@example.test"),
+            to=headers.to,
+            subject=headers.subject,
+            body="承知しました",
+            message_id="<reply@example.test>",
+            date=1_750_000_000.0,
+            in_reply_to=headers.in_reply_to,
+            references=headers.references,
+        )
+    )
+    sent = parse_message(raw)
+    assert sent.parse_error is None
+    assert sent.in_reply_to is None
+    assert sent.references[0] == "ok@example.jp"
+    assert [a.addr for a in sent.to] == ["yamada@example.jp"]
+    assert sent.text.strip() == "承知しました"
