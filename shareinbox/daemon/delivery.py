@@ -157,7 +157,8 @@ class Postman:
         self.journal.begin(outbox_id, row["message_id"])
         recipients = tuple(views.recipients(row))
         return Attempt(outbox_id, account, route, row["message_id"],
-                       account.address, recipients, bytes(row["raw"]))  # fmt: skip
+                       route.from_address or account.address, recipients,
+                       bytes(row["raw"]))  # fmt: skip
 
     def transmit(self, attempt: Attempt) -> str | None:
         """Hand the mail to the transport; the server's answer, or None if not sent."""

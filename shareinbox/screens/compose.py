@@ -60,7 +60,6 @@ class ComposeScreen(ComposeActions):
         self.reply_all = False
         self._saved: tuple[str, str, str, str] | None = None
         self._timer: Timer | None = None
-        self._saving = False
 
     def compose(self) -> ComposeResult:
         """Header, fields, editor, files, save state, footer."""
@@ -74,7 +73,7 @@ class ComposeScreen(ComposeActions):
         ):
             with Horizontal(classes="field"):
                 yield Label(label)
-                yield Input(id=field, disabled=True)
+                yield Input(id=field)
         yield ReplyEditor(id="body")
         yield Static("", id="files", markup=False)
         yield Static(_("Loading…"), id="save-state", markup=False)
@@ -96,7 +95,6 @@ class ComposeScreen(ComposeActions):
 
     def on_mount(self) -> None:
         """Claim the thread and load (or start) the draft."""
-        self.query_one("#body", TextArea).read_only = True
         self.run_worker(self._open(), exclusive=True, group="open")
         interval = max(30.0, min(120.0, self.inbox_app.config.server.lock_timeout / 3))
         self.set_interval(interval, self._keep_lock)
@@ -116,12 +114,9 @@ class ComposeScreen(ComposeActions):
             self.dismiss(None)
             return
         self.query_one("#compose-header", Static).update(self._header())
+        self.reply_all = bool(draft.get("cc"))  # a kept reply-all draft has Cc
         self._show(draft, body=True)
-        for field in self.query(Input):
-            field.disabled = False
-        body = self.query_one("#body", TextArea)
-        body.read_only = False
-        body.focus()
+        self.query_one("#body", TextArea).focus()
         self._set_state(_("Draft loaded") if not fresh else _("New draft"))
         if fresh:
             self.action_template()
@@ -167,6 +162,10 @@ class ComposeScreen(ComposeActions):
         )
 
     # -- autosave -------------------------------------------------------------
+
+    def daemon_connected(self) -> None:
+        """Back online: save what was typed while the daemon was away."""
+        self._changed()
 
     def on_input_changed(self) -> None:
         """A field changed: save soon."""

@@ -60,7 +60,7 @@ def tui(shop_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
         app = make_app(
             shop_daemon.config, connect, clock=clock, language=language, **kwargs
         )
-        _record_toasts(app)
+        record_toasts(app)
         return app
 
     return make
@@ -81,7 +81,8 @@ async def wait_until(
 _TOASTS: dict[int, list[str]] = {}
 
 
-def _record_toasts(app: ShareinboxApp) -> None:
+def record_toasts(app: ShareinboxApp) -> None:
+    """Keep every toast `app` shows, for `toasts`."""
     shown = _TOASTS[id(app)] = []
     original = app.notify
 

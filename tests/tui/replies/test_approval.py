@@ -18,7 +18,7 @@ from shareinbox.screens.dialogs import ChoiceDialog, TextDialog
 from shareinbox.screens.outbox import OutboxScreen
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.smtp_server import SmtpServer
-from tests.tui.conftest import AppMaker, started, toasts, wait_until
+from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
 from tests.tui.replies.conftest import ids
 from tests.tui.replies.helpers import body_of, open_reply, outbox_rows
 from tests.tui.screen_text import screen_text
@@ -206,8 +206,35 @@ async def test_a_failed_reply_can_be_edited_and_sent_again(
         await pilot.press(*" Thanks.")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmSendDialog))
-        await pilot.press("enter")
+        await pilot.press("down", "enter")  # send, then mark the thread done
         await wait_until(
             pilot, lambda: outbox_rows(reply_daemon, fresh)[0]["state"] == "sent", 20
         )
     assert "size M. Thanks." in _mail(smtp).get_content()
+    assert outbox_rows(reply_daemon, fresh)[0]["after_status"] == "done"
+    assert thread_row(reply_daemon, fresh)["status"] == "done"
+
+
+async def test_the_queue_follows_new_submissions(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    boss = reply_tui(login="tanaka")
+    async with boss.run_test(size=(100, 30)) as pilot:
+        await boss.wait_connected()
+        await pilot.press("A")
+        await wait_until(
+            pilot, lambda: "Nothing waits for approval" in screen_text(boss)
+        )
+        _submit_as(
+            reply_daemon, "sato", ids(reply_daemon)["late"], "山田様\n確認します。"
+        )
+        await wait_until(pilot, lambda: "確認します。" in screen_text(boss))
+        assert "Awaiting approval  1" in screen_text(boss)
+    agent = reply_tui(login="suzuki")
+    async with agent.run_test(size=(100, 30), notifications=True) as pilot:
+        await agent.wait_connected()
+        await pilot.press("A")
+        await wait_until(
+            pilot, lambda: any("Only supervisors" in t for t in toasts(agent))
+        )
+        assert not isinstance(agent.screen, ApprovalsScreen)

@@ -223,3 +223,71 @@ async def test_cancel_asks_to_keep_or_discard(
         await pilot.press("down", "enter")  # discard
         await wait_until(pilot, lambda: outbox_rows(reply_daemon, fresh) == [])
         assert thread_row(reply_daemon, fresh)["locked_by"] is None
+
+
+async def test_a_thread_someone_else_is_answering_is_not_opened(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    with reply_daemon.client(as_login="suzuki") as client:
+        client.call("claim", thread_id=fresh)
+    app = reply_tui()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await started(pilot, app, 1)
+        app.push_screen(ComposeScreen(fresh))
+        await wait_until(pilot, lambda: any("is locked" in t for t in toasts(app)))
+        await wait_until(pilot, lambda: not isinstance(app.screen, ComposeScreen))
+    assert outbox_rows(reply_daemon, fresh) == []
+
+
+async def test_a_file_can_be_removed_again(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / "b.txt").write_text("bb")
+    app = reply_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reply(pilot, app)
+        for name in ("a.txt", "b.txt"):
+            await pilot.press("ctrl+o")
+            app.screen.query_one(Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await wait_until(pilot, lambda n=name: n in screen_text(app))  # type: ignore[misc]
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("enter")  # the first: a.txt
+        await wait_until(pilot, lambda: "a.txt" not in screen_text(app))
+        draft = screen.draft
+        assert draft is not None
+        assert [f["filename"] for f in draft["attachments"]] == ["b.txt"]
+    with reply_daemon.store.read() as conn:
+        names = [r[0] for r in conn.execute("SELECT filename FROM outbox_attachment")]
+    assert names == ["b.txt"]
+
+
+async def test_the_reply_keys_are_in_help_and_the_command_palette(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    from shareinbox.screens.help import HelpScreen
+    from shareinbox.screens.palette import screen_commands
+
+    app = reply_tui(language="ja")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reply(pilot, app)
+        titles = {c.title for c in screen_commands(app, screen)}
+        assert {
+            "送信…",
+            "テンプレート",
+            "添付",
+            "エディタ",
+            "全員に返信",
+            "送信箱",
+            "承認待ち",
+        } <= titles
+        app.action_help()
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_until(pilot, lambda: bool(app.screen.query("#keys")))
+        text = str(app.screen.query_one("#keys", Static).render())
+        for ident in ("compose.send", "compose.template", "compose.editor",
+                      "compose.attach", "app.outbox", "app.approvals"):  # fmt: skip
+            assert ident in text
