@@ -7,6 +7,9 @@ redraws the row it concerns.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -14,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input, Static
 
 from shareinbox.bindings import translate_bindings
@@ -26,6 +30,8 @@ from shareinbox.widgets.rows import RowRenderer
 from shareinbox.widgets.sidebar import ViewSidebar, view_label
 from shareinbox.widgets.status_bar import StatusBar
 from shareinbox.widgets.thread_list import ThreadList
+
+log = logging.getLogger(__name__)
 
 SETTLE = 0.15  # seconds to gather a burst of events into one reload
 TICK = 30.0  # redraw the deadlines this often
@@ -88,7 +94,6 @@ class InboxScreen(ThreadActions):
         app = self.inbox_app
         status = self.query_one(StatusBar)
         status.me = f"{app.me.get('name', '')} ({app.me.get('login', '')})"
-        status.connected = True
         self.query_one(ThreadList)._renderer.me = str(app.me.get("login", ""))
         self.run_worker(self.reload(), exclusive=True, group="reload")
         self.run_worker(self._account_states(), group="accounts")
@@ -119,9 +124,9 @@ class InboxScreen(ThreadActions):
     async def _account_states(self) -> None:
         try:
             result = await self.inbox_app.request("account_status")
-        except ShareinboxError:
+            bar = self.query_one(StatusBar)
+        except (ShareinboxError, NoMatches):  # offline, or the app is closing
             return
-        bar = self.query_one(StatusBar)
         for account in result.get("accounts", []):
             error = (
                 account.get("last_error") if account.get("state") == "error" else None
@@ -129,13 +134,14 @@ class InboxScreen(ThreadActions):
             bar.set_account(str(account.get("name", "")), error)
 
     async def reload(self) -> None:
-        """Read the counts and the current view again."""
-        app = self.inbox_app
+        """Read the current view and the counts again (the list first)."""
         try:
-            counts = await app.request("view_counts")
-        except ShareinboxError:
-            return
-        self.query_one(ViewSidebar).set_counts(counts)
+            await self._reload()
+        except NoMatches:  # the app closed while the daemon answered
+            log.debug("inbox gone before its reload finished")
+
+    async def _reload(self) -> None:
+        counts = asyncio.create_task(self._counts())
         threads = self.query_one(ThreadList)
         try:
             if self.search_query is not None:
@@ -145,6 +151,15 @@ class InboxScreen(ThreadActions):
         except ShareinboxError as e:
             self.notify(one_line(e.message), severity="error", markup=False)
         self._show_status()
+        await counts
+
+    async def _counts(self) -> None:
+        try:
+            counts = await self.inbox_app.request("view_counts")
+        except ShareinboxError:
+            return
+        with contextlib.suppress(NoMatches):  # the app is closing
+            self.query_one(ViewSidebar).set_counts(counts)
 
     def _show_status(self) -> None:
         bar = self.query_one(StatusBar)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from shareinbox.clock import Clock
 from shareinbox.store import mirror
 from shareinbox.store.db import Store
-from shareinbox.store.ingest import Incoming, IngestPolicy, Mailbox, ingest
+from shareinbox.store.ingest import Incoming, IngestPolicy, Mailbox
+from shareinbox.store.ingest_safe import ingest_or_raw
 from shareinbox.store.mirror import FolderRow
 from shareinbox.sync.imap_wire import FetchedMessage
 from shareinbox.sync.plan import Mode, Plan, ServerFolder
@@ -177,7 +178,7 @@ def store_batch(
                 received_at=message.internaldate or now,
                 folder_role=row.role,
             )
-            stored = ingest(conn, mailbox, incoming, policy=policy, now=now)
+            stored = ingest_or_raw(store, mailbox, incoming, policy=policy, now=now)
             report.new += int(stored.created)
             report.fetched += 1
             locations.append(

@@ -6,6 +6,7 @@ Columns drop and shrink with the width so that the list stays usable at
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -15,8 +16,17 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from shareinbox import i18n
 from shareinbox.i18n import _
-from shareinbox.widgets.cells import fit, received, staff_label, status_label, time_left
+from shareinbox.widgets.cells import (
+    fit,
+    hold_left,
+    hold_reason,
+    received,
+    staff_label,
+    status_label,
+    time_left,
+)
 
 COMPONENT_CLASSES = {
     "thread-list--cursor",
@@ -53,8 +63,13 @@ class Column:
     width: int
 
 
-def layout(width: int) -> list[Column]:
+def layout(width: int) -> tuple[Column, ...]:
     """The columns for a list `width` cells wide (one space between columns)."""
+    return _layout(width, i18n.language())
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(width: int, language: str) -> tuple[Column, ...]:
     labels = [status_label(s, short=True) for s in _STATUSES] + [_("Status")]
     status = max(cell_len(label) for label in labels)
     if width >= 110:
@@ -69,7 +84,7 @@ def layout(width: int) -> list[Column]:
     used = sum(w for _, w in fixed) + len(fixed)
     columns = [Column(name, w) for name, w in fixed]
     columns.insert(1, Column("subject", max(width - used, 8)))
-    return columns
+    return tuple(columns)
 
 
 class RowRenderer:
@@ -94,9 +109,11 @@ class RowRenderer:
         holder = staff_label(thread.get("locked_by_name"), lock)
         assignee = staff_label(thread.get("assignee_name"), thread.get("assignee"))
         viewers = [v for v in thread.get("viewers") or [] if v != self.me]
+        reason = hold_reason(thread)
         values = {
             "status": status_label(str(thread["status"]), short=True),
-            "subject": str(thread.get("subject") or _("(no subject)")),
+            "subject": (f"({reason}) " if reason else "")
+            + str(thread.get("subject") or _("(no subject)")),
             "assignee": assignee or "-",
             "lock": f"{LOCK}{holder}" if lock else "",
             "who": f"{LOCK}{holder}" if lock else (assignee or "-"),
@@ -105,7 +122,7 @@ class RowRenderer:
                 thread.get("customer_name") or thread.get("customer") or ""
             ),
             "time": received(thread.get("last_message_ts"), now, self.tz),
-            "due": time_left(thread, now)[0],
+            "due": time_left(thread, now)[0] or hold_left(thread, now),
         }
         return values[name]
 
