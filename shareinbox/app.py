@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -74,6 +76,7 @@ class ShareinboxApp(App[None]):
         self.client: Client | None = None
         self.me: dict[str, Any] = {}
         self.offline_reason = ""
+        self.mail_toasts: deque[float] = deque()  # when new-mail toasts were shown
         self._client_factory = client_factory
         self._last_seq: int | None = None
         self._connected_once = asyncio.Event()
@@ -137,8 +140,12 @@ class ShareinboxApp(App[None]):
     def _each_screen(self, method: str, *args: Any) -> None:
         for screen in list(self.screen_stack):
             handler = getattr(screen, method, None)
-            if handler is not None:
+            if handler is None:
+                continue
+            try:
                 handler(*args)
+            except NoMatches:  # a screen being closed has lost its widgets
+                log.debug("%s: %s skipped", screen, method)
 
     async def request(self, op: str, **args: Any) -> Any:
         """Run a daemon operation; raises the daemon's error (DaemonUnavailable

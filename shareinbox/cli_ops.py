@@ -119,7 +119,7 @@ def _print_rules(report: dict[str, Any]) -> None:
     if spam:
         print("   (spam goes to the spam view; no rule runs)")
     if report["orders"]:
-        print(f"orders: {', '.join(report['orders'])}")
+        print(f"orders: {one_line(', '.join(report['orders']))}")
 
 
 def run_rules(args: argparse.Namespace) -> int:

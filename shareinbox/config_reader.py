@@ -26,9 +26,11 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\" ]+?)\s*\]\]?")
 class Locator:
     """Finds the line of a dotted key in the TOML source text.
 
-    tomllib reports no positions, so the line is found by scanning the text:
-    table headers are tracked (counting repeated ``[[array]]`` headers) and the
-    first line in the right table that assigns the key wins. Keys inside inline
+    tomllib reports no positions, so the line is found by scanning the text.
+    Table headers are resolved to paths: ``[[account]]`` counts its elements,
+    and ``[account.imap]`` or ``[[account.relay]]`` belong to the latest
+    ``account`` element. The first line in the right table that assigns the
+    key (``port =`` or the dotted ``imap.port =``) wins; keys inside inline
     tables are found on the line of their parent key.
     """
 
@@ -37,26 +39,53 @@ class Locator:
 
     def line_of(self, path: tuple[str | int, ...]) -> int | None:
         """Return the 1-based line where `path` is set, or None if unknown."""
-        table: list[str | int] = []
-        counts: dict[str, int] = {}
+        table: tuple[str | int, ...] = ()
+        counts: dict[tuple[str | int, ...], int] = {}
         for number, line in enumerate(self._lines, start=1):
             header = _HEADER.match(line)
             if header:
-                name = header.group(2).replace('"', "").strip()
-                table = list(name.split("."))
-                if header.group(1) == "[[":
-                    counts[name] = counts.get(name, -1) + 1
-                    table.append(counts[name])
-                if tuple(table) == path:
+                array = header.group(1) == "[["
+                table = _resolve(header.group(2), counts, array)
+                if array:
+                    counts[table] = counts.get(table, -1) + 1
+                    table = (*table, counts[table])
+                if table == path:
                     return number
                 continue
-            if len(path) > len(table) and tuple(table) == path[: len(table)]:
-                key = path[len(table)]
-                if isinstance(key, str) and re.match(
-                    rf"^\s*\"?{re.escape(key)}\"?\s*=", line
-                ):
-                    return number
+            inside = len(path) > len(table) and table == path[: len(table)]
+            if inside and _assigns(line, path[len(table) :]):
+                return number
         return None
+
+
+def _resolve(
+    name: str, counts: dict[tuple[str | int, ...], int], array: bool
+) -> tuple[str | int, ...]:
+    """The path of a table header, with the index of each array it passes
+    (an ``[[array]]`` header's own index is added by the caller)."""
+    parts = [part.strip() for part in name.replace('"', "").split(".")]
+    path: tuple[str | int, ...] = ()
+    for number, part in enumerate(parts, start=1):
+        path = (*path, part)
+        if path in counts and not (array and number == len(parts)):
+            path = (*path, counts[path])
+    return path
+
+
+def _assigns(line: str, keys: tuple[str | int, ...]) -> bool:
+    """Whether `line` sets the first of `keys` (or a dotted run of them)."""
+    names: list[str] = []
+    for key in keys:
+        if not isinstance(key, str):
+            break
+        names.append(key)
+    for count in range(len(names), 0, -1):
+        dotted = r"\s*\.\s*".join(rf'"?{re.escape(k)}"?' for k in names[:count])
+        # A table made of dotted keys (imap.host = ...) starts at its first key.
+        end = "[=.]" if count == len(keys) else "="
+        if re.match(rf"^\s*{dotted}\s*{end}", line):
+            return True
+    return False
 
 
 @dataclass

@@ -33,7 +33,8 @@ from shareinbox.policy import TeamPolicy
 from shareinbox.rules import MailFacts, spam_verdict
 from shareinbox.store import audit, details, history, mirror, sorting, teamwork
 from shareinbox.store.db import Store
-from shareinbox.store.ingest import Incoming, Mailbox, ingest
+from shareinbox.store.ingest import Incoming, Mailbox
+from shareinbox.store.ingest_safe import ingest_or_raw
 from shareinbox.store.threading import msgid
 from shareinbox.sync.headers import message_ids
 from shareinbox.sync.mime import POLICY
@@ -201,9 +202,8 @@ def _store_batch(
             incoming = Incoming(item.raw, parsed, received if received else now,
                                 folder_role=item.role, source="import")  # fmt: skip
             try:
-                with store.write() as inner:
-                    done = ingest(inner, mailbox, incoming, policy=policy, now=now,
-                                  notify=False)  # fmt: skip
+                done = ingest_or_raw(store, mailbox, incoming, policy=policy,
+                                     now=now, notify=False)  # fmt: skip
             except Exception:
                 log.exception("message %d could not be stored", report.seen)
                 report.failed += 1

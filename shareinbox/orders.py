@@ -62,6 +62,8 @@ def find_order_ids(text: str, extra_patterns: Sequence[str] = ()) -> list[str]:
         found.extend((m.start(), m.group(0)) for m in pattern.finditer(text))
     ordered: list[str] = []
     for _, value in sorted(found):
-        if value not in ordered:
+        # A loose shop pattern (ORD\S+) must not carry a mail's control
+        # characters into links, look-ups and printouts.
+        if value not in ordered and value.isprintable():
             ordered.append(value)
     return ordered

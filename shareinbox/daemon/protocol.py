@@ -72,19 +72,28 @@ connection; replies may come back in any order (match them by ``id``).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from shareinbox.errors import PermissionDenied, ProtocolError, ShareinboxError
 
 VERSION = 1
 MAX_LINE = 64 * 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    """One message as a JSON line."""
-    return (
-        json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
-    )
+    """One message as a JSON line.
+
+    A lone surrogate (an undecodable byte of a command-line argument, or an
+    error message quoting one) becomes U+FFFD: UTF-8 cannot carry it, and a
+    request must fail with a clear answer, not an encoding traceback.
+    """
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode() + b"\n"
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text).encode() + b"\n"
 
 
 def decode(line: bytes) -> dict[str, Any]:

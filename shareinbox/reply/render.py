@@ -17,7 +17,7 @@ from shareinbox.reply.errors import TemplateError
 from shareinbox.reply.library import TemplateLibrary
 from shareinbox.reply.sandbox import render_compiled
 from shareinbox.reply.template import Template
-from shareinbox.text import clean
+from shareinbox.text import clean, one_line
 
 _BLANK_RUN = re.compile(r"\n{3,}")
 
@@ -50,15 +50,17 @@ class ReplyContext:
 
     def values(self) -> dict[str, Any]:
         """The template variables (see `sandbox.VARIABLES`)."""
+        # One-line values stay on one line: a newline in a customer's name
+        # must not let the mail add lines of its own to the reply.
         return {
             "customer": {
-                "name": clean(self.customer_name),
-                "email": clean(self.customer_email),
+                "name": one_line(self.customer_name),
+                "email": one_line(self.customer_email),
             },
-            "thread": {"subject": clean(self.thread_subject)},
-            "order_ids": [clean(o) for o in self.order_ids],
-            "staff": {"name": clean(self.staff_name)},
-            "shop": {"name": clean(self.shop_name)},
+            "thread": {"subject": one_line(self.thread_subject)},
+            "order_ids": [one_line(o) for o in self.order_ids],
+            "staff": {"name": one_line(self.staff_name)},
+            "shop": {"name": one_line(self.shop_name)},
             "signature": clean(self.signature),
             "quoted": quote(self.quoted_text),
             "today": self.today,

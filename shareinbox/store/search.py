@@ -37,6 +37,7 @@ _SPECIAL: dict[int, str | None] = {
 _SPECIAL.update({0x301C: "~", 0x2212: "-", 0x200B: None, 0xFEFF: None})
 _SPECIAL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u301c\u2212\u200b\ufeff]")
 _ASCII = re.compile("[\x00-\x7f]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WIDTH = re.compile("[\uff01-\uff5e\uff61-\uff9f\uffa0-\uffdc]+")
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
 _CHUNK = 256
@@ -59,9 +60,11 @@ def normalize(text: str) -> str:
     find every "1".
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        # A lone surrogate (undecodable bytes in a typed query) cannot reach SQLite.
+        text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
         if _WIDTH.search(text):
-            text = _WIDTH.sub(_fold_width, text)
+            # Folding ｶ before a combining ゙ leaves カ + ゙: compose it again.
+            text = unicodedata.normalize("NFC", _WIDTH.sub(_fold_width, text))
     text = " ".join(text.lower().split())
     if _SPECIAL_RE.search(text):
         text = " ".join(text.translate(_SPECIAL).split())

@@ -28,6 +28,7 @@ from shareinbox.sync.mailtypes import Address
 from shareinbox.sync.mimeout import CRLF
 
 MAX_REFERENCES = 20
+_SENDABLE_ID = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]+>\Z")
 # "Re:", "RE :", "Re[2]:", "Re^3:", "Ｒｅ：", "AW:", "SV:", "返信:" and their stacks.
 _PREFIX = re.compile(
     r"^\s*(?:(?:re|ｒｅ|aw|sv|vs|antw|返信|回复|答复)\s*(?:\[\d+\]|\^\d+)?\s*[:：]\s*)+",
@@ -149,6 +150,12 @@ def reply_headers(
     )
 
 
+def _sendable(message_ids: Iterable[str]) -> list[str]:
+    """The ids, in ``<>``, that a 7-bit header can carry as they are."""
+    bracketed = (_bracket(m) for m in message_ids)
+    return [m for m in bracketed if _SENDABLE_ID.match(m)]
+
+
 def _bracket(message_id: str) -> str:
     bare = message_id.strip().strip("<>").strip()
     return f"<{bare}>"
@@ -190,12 +197,14 @@ def render(mail: OutgoingMail, tz: ZoneInfo | None = None) -> bytes:
         f"Date: {format_datetime(when)}",
         f"Message-ID: {_bracket(mail.message_id)}",
     ]
-    if mail.in_reply_to:
-        headers.append(f"In-Reply-To: {_bracket(mail.in_reply_to)}")
-    if mail.references:
-        headers.append(
-            mimeout.fold("References", [_bracket(r) for r in mail.references])
-        )
+    # A customer's Message-ID may hold 8-bit text (RFC 6532) or undecodable
+    # bytes; a 7-bit header cannot carry it, and the reply must still go.
+    in_reply_to = _sendable([mail.in_reply_to] if mail.in_reply_to else [])
+    if in_reply_to:
+        headers.append(f"In-Reply-To: {in_reply_to[0]}")
+    references = _sendable(mail.references)
+    if references:
+        headers.append(mimeout.fold("References", references))
     headers.append("MIME-Version: 1.0")
     text_part = _text_part(mail.body, charset)
     if not mail.attachments:

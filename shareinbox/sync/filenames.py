@@ -89,8 +89,9 @@ def _shorten(text: str) -> str:
     if not dot or len(ext) > 10:
         stem, ext = text, ""
     budget = _MAX_BYTES - len(ext.encode("utf-8")) - 1
-    while len(stem.encode("utf-8")) > budget:
-        stem = stem[:-1]
+    # Cut the bytes once ("ignore" drops a split character): a loop removing
+    # one character at a time was quadratic on a megabyte-long name.
+    stem = stem.encode("utf-8")[:budget].decode("utf-8", "ignore")
     return f"{stem}.{ext}" if ext else stem
 
 

@@ -150,11 +150,28 @@ class HeaderDecoder:
         return pairs
 
 
+def _storable(value: str) -> str:
+    """Raw 8-bit bytes (surrogate escapes) as UTF-8, else as ``\\xNN``.
+
+    An id is an identity: two ids that differ in one undecodable byte must
+    stay different, and SQLite cannot store a lone surrogate.
+    """
+    if value.isascii():
+        return value
+    try:
+        data = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode(
+            "utf-8", "backslashreplace"
+        )
+    return data.decode("utf-8", "backslashreplace")
+
+
 def message_ids(value: str | None) -> list[str]:
     """The msg-ids in a Message-ID/In-Reply-To/References value, without <>."""
     if not value:
         return []
-    value = unfold(value).replace("\x00", "\ufffd")
+    value = _storable(unfold(value).replace("\x00", "\ufffd"))
     found = [_WS_RE.sub("", m) for m in _MSGID_RE.findall(value)]
     ids = [m for m in found if m]
     if not ids and "<" not in value:

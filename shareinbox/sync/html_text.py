@@ -136,6 +136,12 @@ def html_to_text(html: str) -> str:
         Readable text: no markup, blank lines collapsed, no trailing spaces.
     """
     builder = _TextBuilder()
+    # A "<" with no ">" after it can start no tag, but html.parser retries it
+    # against the whole rest of the text, once per "<": quadratic, so 30 KB
+    # of "<a " took 23 s. Such a tail is text; say so before parsing.
+    last = html.rfind(">")
+    if "<" in html[last + 1 :]:
+        html = html[: last + 1] + html[last + 1 :].replace("<", "&lt;")
     try:
         builder.feed(html)
         builder.close()

@@ -32,6 +32,7 @@ __all__ = [
     "normalize_subject",
     "parse_message",
     "sanitize_filename",
+    "unparsed_message",
 ]
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,11 @@ def _addresses(decoder: HeaderDecoder, msg: MimePart, name: str) -> tuple[Addres
     values = msg.get_all(name) or []
     pairs = decoder.addresses([str(v) for v in values])
     return tuple(Address(name=n, addr=a) for n, a in pairs)
+
+
+def unparsed_message(raw: bytes, error: str) -> ParsedMessage:
+    """A message as raw text only (for one that could not be stored parsed)."""
+    return _unparsed(bytes(raw), error[:300])
 
 
 def _unparsed(raw: bytes, error: str) -> ParsedMessage:

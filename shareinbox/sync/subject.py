@@ -24,13 +24,18 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _INVISIBLE[ord("\u301c")] = "~"  # WAVE DASH and FULLWIDTH TILDE (NFKC: '~') match
 
 
+# Every leading prefix in one match: stripping them one at a time copied the
+# rest of the subject each time (quadratic on "Re: Re: Re: ..." * 100k).
+_PREFIXES_RE = re.compile(
+    f"(?:{_PREFIX_RE.pattern.removeprefix('^')})+", re.IGNORECASE | re.VERBOSE
+)
+
+
 def _once(subject: str) -> str:
     text = unicodedata.normalize("NFKC", subject).translate(_INVISIBLE)
-    while True:
-        stripped = _PREFIX_RE.sub("", text, count=1)
-        if stripped == text:
-            break
-        text = stripped
+    prefixes = _PREFIXES_RE.match(text)
+    if prefixes:
+        text = text[prefixes.end() :]
     return " ".join(text.split()).casefold()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from shareinbox.store import details, mirror, queries
 from shareinbox.store.db import Store
 from shareinbox.store.ingest import Incoming, Mailbox, PlainPolicy, ingest
+from shareinbox.store.ingest_safe import ingest_or_raw
 from shareinbox.sync.parse import ParsedMessage, parse_message
 
 CORPUS = sorted((Path(__file__).parents[1] / "data/corpus/messages").iterdir())
@@ -131,3 +133,82 @@ def test_ingest_stores_every_message_raw_and_lists_it(
         shown = details.messages(conn, stored.thread_id)
         assert [row["id"] for row in shown] == [stored.message_id]
         assert isinstance(shown[0]["body_text"], str)
+
+
+def test_raw_bytes_in_message_ids_are_stored_and_kept_apart(tmp_path: Path) -> None:
+    """Found by the property above: an 8-bit Message-ID made ingest raise."""
+    store = Store(tmp_path / "s.db")
+    stored = []
+    for byte in (b"\x80", b"\xff"):
+        raw = (
+            b"Message-ID: <" + byte + b"id@example.jp>\r\nIn-Reply-To: <\xfe@x>\r\n"
+            b"Subject: 8bit\r\nFrom: a@example.jp\r\n\r\nbody\r\n"
+        )
+        with store.write() as conn:
+            account = mirror.ensure_account(conn, "support", "shop@example.test")
+            stored.append(
+                ingest(
+                    conn,
+                    Mailbox(account, frozenset({"shop@example.test"})),
+                    Incoming(raw, parse_message(raw), 1_750_000_000.0),
+                    policy=PlainPolicy(),
+                    now=1_750_000_000.0,
+                )
+            )
+    assert [s.created for s in stored] == [True, True]
+    with store.read() as conn:
+        ids = [r[0] for r in conn.execute("SELECT message_id FROM message ORDER BY id")]
+    store.close()
+    assert ids == ["<\\x80id@example.jp>", "<\\xffid@example.jp>"]
+
+
+def test_a_message_ingest_cannot_store_is_kept_as_raw_text(tmp_path: Path) -> None:
+    """The safety net under the sync: whatever makes `ingest` fail (here a
+    lone surrogate no parser gives today) stores the mail as raw text, so
+    the batch commits and the folder does not stall."""
+    raw = b"Subject: ok\r\nFrom: a@example.jp\r\nIn-Reply-To: <x@y>\r\n\r\n\xe8\xbf\x94\r\n"
+    broken = replace(parse_message(raw), in_reply_to="\udc80@example.jp")
+    store = Store(tmp_path / "s.db")
+    with store.write() as conn:
+        account = mirror.ensure_account(conn, "support", "shop@example.test")
+    mailbox = Mailbox(account, frozenset({"shop@example.test"}))
+    with pytest.raises(UnicodeEncodeError), store.write() as conn:
+        ingest(
+            conn,
+            mailbox,
+            Incoming(raw, broken, 1_750_000_000.0),
+            policy=PlainPolicy(),
+            now=1_750_000_000.0,
+        )
+    with store.write():  # the caller's batch transaction
+        stored = ingest_or_raw(
+            store,
+            mailbox,
+            Incoming(raw, broken, 1_750_000_000.0),
+            policy=PlainPolicy(),
+            now=1_750_000_000.0,
+        )
+        after = ingest_or_raw(
+            store,
+            mailbox,
+            Incoming(
+                b"Subject: next\r\n\r\nnext\r\n",
+                parse_message(b"Subject: next\r\n\r\nnext\r\n"),
+                1_750_000_001.0,
+            ),
+            policy=PlainPolicy(),
+            now=1_750_000_001.0,
+        )
+    with store.read() as conn:
+        assert details.raw_message(conn, stored.message_id) == raw
+        row = conn.execute(
+            "SELECT m.subject, m.parse_error, b.text FROM message m"
+            " JOIN message_body b ON b.message_id = m.id WHERE m.id = ?",
+            (stored.message_id,),
+        ).fetchone()
+        assert after.created
+        assert conn.execute("SELECT count(*) FROM message").fetchone()[0] == 2
+    store.close()
+    assert row["subject"] == "ok"
+    assert "UnicodeEncodeError" in row["parse_error"]
+    assert "返" in row["text"]

@@ -132,3 +132,9 @@ def test_found_cases_fit_their_width() -> None:
     assert fit("ご注文\u200d①", 7) == "ご注文①"
     assert fit("e\u0301e\u0301e\u0301", 2) == "e\u0301…"
     assert fit("👨\u200d👩\u200d👧 様", 3) == "👨\u200d👩\u200d👧…"
+
+
+def test_found_case_half_width_kana_before_a_combining_mark() -> None:
+    """Found by the property: ｶ + U+3099 normalised to カ + U+3099, not ガ."""
+    assert normalize("ｶ\u3099") == "ガ"
+    assert normalize("ｶﾞ") == normalize("ガ") == "ガ"

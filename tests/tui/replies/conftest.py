@@ -18,7 +18,7 @@ from shareinbox.daemon.sender import OutboxSender
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.configs import write_config
 from tests.fixtures.smtp_server import SmtpServer
-from tests.tui.conftest import AppMaker, clock, socket_dir
+from tests.tui.conftest import AppMaker, clock, record_toasts, socket_dir
 from tests.tui.shop import seed_shop
 
 __all__ = ["clock", "socket_dir"]
@@ -81,9 +81,11 @@ def reply_tui(reply_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
         async def connect() -> Client:
             return await Client.connect(reply_daemon.socket, as_login=login)
 
-        return make_app(
+        app = make_app(
             reply_daemon.config, connect, clock=clock, language=language, **kwargs
         )
+        record_toasts(app)
+        return app
 
     return make
 

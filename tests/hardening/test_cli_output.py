@@ -1,0 +1,204 @@
+"""Every reading CLI command, on hostile mail, prints nothing a terminal runs.
+
+The mail's subject, sender name, body, attachment file name and a tag carry
+screen clears, an OSC 52 clipboard write, a C1 CSI, Rich markup and a bidi
+override. Tables and text must show none of those bytes (markup shown as
+literal text); ``--json`` must be valid JSON that keeps the text, escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from shareinbox.cli import main
+from shareinbox.config import load_config
+from tests.daemon.harness import InProcessDaemon, remove_tree, short_dir
+from tests.fixtures.configs import account_block, write_config
+from tests.fixtures.seed import seed_thread
+
+EVIL = (
+    "注文{{ 7*7 }}{% raw %}\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m[link=https://evil.example]"
+    "click[/link][/]\u202etxt.exe[@click=app.quit]\x08x\x7f\x85"
+)
+SHOWN = "[link=https://evil.example]click[/link][/]"
+CUSTOMER = "evil@example.jp"
+# Bytes a terminal acts on: C0 but newline, DEL, C1, bidi embeddings,
+# overrides and isolates.
+UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class World:
+    """A daemon holding one hostile thread, and the files the commands read."""
+
+    daemon: InProcessDaemon
+    thread_id: int
+    eml: Path
+    templates: Path
+
+    def cli(self, *argv: str) -> list[str]:
+        """Arguments of a command run as the supervisor."""
+        return ["--config", str(self.daemon.config.path), "--as", "tanaka", *argv]
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    socket_dir = short_dir()
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "evil.j2").write_text(
+        f"---\nname: evil\ntitle: {EVIL}\ncategory: x\nsubject: Re: {{{{ thread.subject }}}}\n---\n"
+        "{{ customer.name }}\n",
+        encoding="utf-8",
+    )
+    extra = (
+        f'socket = "{socket_dir / "s.sock"}"\n\n[templates]\ndir = "{templates}"\n\n'
+        '[orders]\npatterns = ["ORD[^ ]+"]\n\n'
+        f'[[rule]]\nname = "tag it"\nsubject = ["注文"]\ntags = ["t"]\n'
+    )
+    path = write_config(
+        tmp_path, accounts=account_block("support", "support"), extra=extra
+    )
+    daemon = InProcessDaemon(load_config(path)).start()
+    thread_id = seed_thread(
+        daemon.store,
+        subject=EVIL,
+        customer_addr=CUSTOMER,
+        customer_name=EVIL,
+        body=f"{EVIL}\rover\nORD\x1b]52;c;eA==\x07-1 です\n",
+        tags=[EVIL],
+        attachments=[(f"{EVIL}.pdf", "application/pdf", b"%PDF-1.4")],
+    )
+    eml = tmp_path / "evil.eml"
+    eml.write_bytes(
+        b"From: =?utf-8?b?"
+        + _b64(EVIL)
+        + b"?= <evil@example.jp>\r\nTo: support@example.test\r\n"
+        b"Subject: =?utf-8?b?" + _b64(EVIL) + b"?=\r\n\r\n"
+        b"ORD\x1b]52;c;eA==\x07-1\r\n"
+    )
+    yield World(daemon, thread_id, eml, templates)
+    daemon.stop()
+    remove_tree(socket_dir)
+
+
+def _b64(text: str) -> bytes:
+    import base64
+
+    return base64.b64encode(text.encode("utf-8"))
+
+
+def _act(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    """Team actions that leave hostile text in notes, the audit and the outbox."""
+    t = str(world.thread_id)
+    body = world.eml.with_name("body.txt")
+    body.write_text(f"{EVIL}\n", encoding="utf-8")
+    for argv in (
+        ("note", t, EVIL),
+        ("claim", t),
+        ("reply", t, "--body-file", str(body), "--subject", EVIL),
+    ):
+        assert main(world.cli(*argv)) == 0, capsys.readouterr()
+    capsys.readouterr()
+
+
+READING = [
+    ("threads",),
+    ("show", "{t}"),
+    ("search", "注文"),
+    ("history", CUSTOMER),
+    ("audit",),
+    ("outbox",),
+    ("outbox", "1"),
+    ("report",),
+    ("templates", "list"),
+    ("templates", "show", "evil"),
+    ("templates", "show", "evil", "--thread", "{t}"),
+    ("rules", "test", "{eml}"),
+]
+
+
+def _argv(world: World, command: tuple[str, ...]) -> list[str]:
+    fill = {"t": str(world.thread_id), "eml": str(world.eml)}
+    return world.cli(*(part.format(**fill) for part in command))
+
+
+@pytest.mark.parametrize("command", READING, ids=" ".join)
+def test_table_output_holds_no_control_characters(
+    world: World, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    _act(world, capsys)
+    assert main(_argv(world, command)) == 0
+    printed = capsys.readouterr()
+    assert not UNSAFE.findall(printed.out), printed.out
+    assert not UNSAFE.findall(printed.err)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [c for c in READING if c[:2] != ("templates", "show") or len(c) > 3],
+    ids=" ".join,
+)
+def test_json_output_is_valid_and_escaped(
+    world: World, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    _act(world, capsys)
+    assert main([*_argv(world, command), "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert not UNSAFE.findall(printed)
+    json.loads(printed)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("threads",), ("show", "{t}"), ("search", "注文"), ("history", CUSTOMER)],
+    ids=" ".join,
+)
+def test_markup_is_shown_as_text_and_json_keeps_it(
+    world: World, capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
+) -> None:
+    assert main(_argv(world, command)) == 0
+    assert SHOWN in capsys.readouterr().out
+    assert main([*_argv(world, command), "--json"]) == 0
+    assert any(EVIL in text for text in _strings(json.loads(capsys.readouterr().out)))
+
+
+def _strings(value: object) -> Iterator[str]:
+    """Every string inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def test_a_template_preview_shows_the_customers_jinja_as_text(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = _argv(world, ("templates", "show", "evil", "--thread", "{t}"))
+    assert main(argv) == 0
+    shown = capsys.readouterr().out
+    assert "注文{{ 7*7 }}{% raw %}" in shown
+    assert SHOWN in shown
+
+
+def test_undecodable_bytes_in_an_argument_give_a_clear_answer(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A non-UTF-8 argument reaches Python as a lone surrogate; it used to end
+    in a UnicodeEncodeError traceback in the client."""
+    argument = b"\xff\xfe".decode("utf-8", "surrogateescape")
+    assert main(world.cli("search", argument + "注文")) == 0
+    assert "no threads" in capsys.readouterr().out
+    assert main(world.cli("history", argument + "@example.jp")) == 1
+    error = capsys.readouterr().err
+    assert "no customer with the address \ufffd\ufffd@example.jp" in error
