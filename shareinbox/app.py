@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -27,6 +27,7 @@ from shareinbox.clock import Clock, SystemClock
 from shareinbox.config import Config
 from shareinbox.errors import DaemonUnavailable, ShareinboxError
 from shareinbox.i18n import N_, _
+from shareinbox.screens.supervisor import SupervisorKeys
 from shareinbox.text import one_line
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ ReplyScreenFactory = Callable[["ShareinboxApp", dict[str, Any]], Screen[Any]]
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
 
 
-class ShareinboxApp(App[None]):
+class ShareinboxApp(SupervisorKeys):
     """The shared-inbox TUI.
 
     Attributes:
