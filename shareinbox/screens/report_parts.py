@@ -89,9 +89,9 @@ def _duration(value: Any) -> str:
 def staff_table(report: dict[str, Any]) -> Text:
     """Per staff member: handled, replies, resolved, first responses, medians."""
     columns: list[Column] = [
-        (_("Staff"), 16, False), (_("Handled"), 7, True), (_("Replies"), 7, True),
-        (_("Resolved"), 8, True), (_("First replies"), 7, True),
-        (_("Median (bus.)"), 13, True), (_("Median (cal.)"), 13, True),
+        (_("Staff"), 14, False), (_("Handled"), 7, True), (_("Replies"), 7, True),
+        (_("Resolved"), 8, True), (_("1st"), 5, True),
+        (_("Med. (bus.)"), 12, True), (_("Med. (cal.)"), 12, True),
     ]  # fmt: skip
     rows = [
         (str(s["name"] or s["login"] or _("(other mail client)")), str(s["handled"]),
@@ -107,8 +107,8 @@ def group_table(report: dict[str, Any], key: str) -> Text:
     title = _("Tag") if key == "tag" else _("Category")
     nothing = _("(no tag)") if key == "tag" else _("(no category)")
     columns: list[Column] = [
-        (title, 16, False), (_("Threads"), 7, True), (_("Answered"), 8, True),
-        (_("Median (bus.)"), 13, True), (_("Median (cal.)"), 13, True),
+        (title, 14, False), (_("Threads"), 7, True), (_("Answered"), 8, True),
+        (_("Med. (bus.)"), 12, True), (_("Med. (cal.)"), 12, True),
     ]  # fmt: skip
     items = report["tags" if key == "tag" else "categories"]
     rows = [

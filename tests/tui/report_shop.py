@@ -29,12 +29,38 @@ Busiest hours: one customer mail each at 9, 10, 11, 17 and 20.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from shareinbox.app import ShareinboxApp, make_app
+from shareinbox.client import Client
+from shareinbox.clock import ManualClock
 from shareinbox.config import Config
 from shareinbox.store import history
 from shareinbox.store.db import Store
+from tests.daemon.harness import InProcessDaemon, daemon_config
 from tests.reports.fixture import Shop, jst
 
 NOW = jst(6, 12)
+
+
+def start_week_daemon(directory: Path, socket_dir: Path) -> InProcessDaemon:
+    """A daemon serving the week below, its clock at Fri 12:00."""
+    running = InProcessDaemon(
+        daemon_config(directory, socket_dir), clock=ManualClock(NOW)
+    ).start()
+    build_week(running.store, running.config)
+    return running
+
+
+def week_app(
+    daemon: InProcessDaemon, login: str = "tanaka", language: str = "en"
+) -> ShareinboxApp:
+    """The app on the week's daemon, acting as `login`."""
+
+    async def connect() -> Client:
+        return await Client.connect(daemon.socket, as_login=login)
+
+    return make_app(daemon.config, connect, clock=ManualClock(NOW), language=language)
 
 
 def build_week(store: Store, config: Config) -> dict[str, int]:

@@ -11,15 +11,13 @@ from typing import Any
 import pytest
 from textual.widgets import Input
 
-from shareinbox.app import ShareinboxApp, make_app
-from shareinbox.client import Client
-from shareinbox.clock import ManualClock
+from shareinbox.app import ShareinboxApp
 from shareinbox.screens.report import ReportScreen
 from shareinbox.screens.report_range import RangeDialog, parse_range
 from shareinbox.widgets.charts import BarChart, ColumnChart, column_cell, hbar
-from tests.daemon.harness import InProcessDaemon, daemon_config
+from tests.daemon.harness import InProcessDaemon
 from tests.tui.conftest import toasts, wait_until
-from tests.tui.report_shop import NOW, build_week
+from tests.tui.report_shop import NOW, start_week_daemon, week_app
 from tests.tui.screen_text import screen_lines
 
 ReportApp = Callable[..., ShareinboxApp]
@@ -27,11 +25,8 @@ ReportApp = Callable[..., ShareinboxApp]
 
 @pytest.fixture
 def week_daemon(tmp_path: Path, socket_dir: Path) -> Iterator[InProcessDaemon]:
-    """A daemon serving the hand-computed week, its clock at Fri 12:00."""
-    running = InProcessDaemon(
-        daemon_config(tmp_path, socket_dir), clock=ManualClock(NOW)
-    ).start()
-    build_week(running.store, running.config)
+    """A daemon serving the hand-computed week."""
+    running = start_week_daemon(tmp_path, socket_dir)
     yield running
     running.stop()
 
@@ -41,11 +36,7 @@ def report_app(week_daemon: InProcessDaemon) -> ReportApp:
     """The app on the week's daemon (as `login`, default the supervisor)."""
 
     def make(login: str = "tanaka", language: str = "en") -> ShareinboxApp:
-        async def connect() -> Client:
-            return await Client.connect(week_daemon.socket, as_login=login)
-
-        return make_app(week_daemon.config, connect, clock=ManualClock(NOW),
-                        language=language)  # fmt: skip
+        return week_app(week_daemon, login, language)
 
     return make
 
