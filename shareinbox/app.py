@@ -53,6 +53,8 @@ class ShareinboxApp(SupervisorKeys):
             "ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False
         ),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        Binding("o", "outbox", N_("Outbox"), id="app.outbox"),
+        Binding("A", "approvals", N_("Approvals"), id="app.approvals"),
     ]
 
     online = reactive(False)
@@ -171,6 +173,23 @@ class ShareinboxApp(SupervisorKeys):
 
         self.push_screen(HelpScreen(self.screen))
 
+    def action_outbox(self) -> None:
+        """My replies on their way: drafts, approval, queue, sent, failed."""
+        from shareinbox.screens.outbox import OutboxScreen
+
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen())
+
+    def action_approvals(self) -> None:
+        """Replies waiting for a supervisor's approval."""
+        from shareinbox.screens.approvals import ApprovalsScreen
+
+        if self.me.get("role") not in ("supervisor", "admin"):
+            self.notify(_("Only supervisors approve replies; yours are in the outbox (o)"),
+                        markup=False)  # fmt: skip
+        elif not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every action of the current screen, translated."""
         from shareinbox.screens.palette import screen_commands
@@ -178,12 +197,19 @@ class ShareinboxApp(SupervisorKeys):
         yield from screen_commands(self, screen)
 
 
+def compose_reply(app: ShareinboxApp, thread: dict[str, Any]) -> Screen[Any]:
+    """The reply editor for a thread (the default `reply_screen`)."""
+    from shareinbox.screens.compose import ComposeScreen
+
+    return ComposeScreen(int(thread["id"]), thread)
+
+
 def make_app(
     config: Config,
     client_factory: ClientFactory,
     *,
     clock: Clock | None = None,
-    reply_screen: ReplyScreenFactory | None = None,
+    reply_screen: ReplyScreenFactory | None = compose_reply,
     language: str | None = None,
 ) -> ShareinboxApp:
     """The TUI for `config`, talking to the daemon through `client_factory`.
@@ -192,8 +218,9 @@ def make_app(
         config: the configuration (shop time zone, accounts, [ui] settings).
         client_factory: makes a connected `Client` (called again to reconnect).
         clock: the time source for deadlines and times (tests fix it).
-        reply_screen: ``factory(app, thread) -> Screen`` opened by `r`; without
-            it `r` explains that replying is not available here.
+        reply_screen: ``factory(app, thread) -> Screen`` opened by `r` (default:
+            the reply editor); with None `r` explains that replying is not
+            available here.
         language: "ja" or "en"; default from the config, else $LANG.
     """
     i18n.setup(language or config.language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import os
 import smtplib
@@ -14,9 +15,10 @@ from pathlib import Path
 
 from shareinbox import paths, secrets
 from shareinbox.config import AccountConfig, Config, find_config_path, load_config
-from shareinbox.errors import AuthError, ShareinboxError
+from shareinbox.errors import AuthError, ConfigError, ShareinboxError
 from shareinbox.skeleton import render_skeleton
 from shareinbox.store.db import Store
+from shareinbox.sync.routes import relay_name
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -43,9 +45,9 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_password(args: argparse.Namespace) -> int:
-    """`password set ACCOUNT`: read a password without echo and store it."""
+    """`password set ACCOUNT[.RELAY]`: read a password without echo and store it."""
     config = load_config(args.config)
-    config.account(args.account)
+    _check_password_key(config, args.account)
     if not secrets.keyring_usable():
         raise AuthError(
             secrets.HEADLESS_HINT.format(env=secrets.env_var_name(args.account)[20:])
@@ -57,6 +59,24 @@ def run_password(args: argparse.Namespace) -> int:
     secrets.set_password(args.account, password)
     print(f"stored the password of {args.account} in the keyring")
     return 0
+
+
+def _check_password_key(config: Config, key: str) -> None:
+    """An account name, or ``account.relay`` for a relay's own login."""
+    try:
+        config.account(key)
+        return
+    except ConfigError:
+        name, _, relay = key.rpartition(".")
+        if not name:
+            raise
+    account = config.account(name)
+    relays = [relay_name(account, i) for i in range(len(account.relays))]
+    if relay not in relays:
+        raise ConfigError(
+            f"account {name!r} has no relay named {relay!r} "
+            f"(its relays: {', '.join(relays) or 'none'})"
+        )
 
 
 class _Report:
@@ -144,6 +164,27 @@ def _check_account(account: AccountConfig, report: _Report) -> None:
         )
     else:
         report.ok(f"SMTP login at {account.smtp.host}:{account.smtp.port}")
+    for index in range(len(account.relays)):
+        _check_relay(account, index, report)
+
+
+def _check_relay(account: AccountConfig, index: int, report: _Report) -> None:
+    """Log in to a mall relay with its own password source."""
+    from shareinbox.sync.smtp import SmtpTransport
+
+    relay, name = account.relays[index], relay_name(account, index)
+    key = f"{account.name}.{name}"
+    where = f"{relay.smtp.host}:{relay.smtp.port}"
+    password = functools.partial(secrets.get_password, key, relay.smtp.password_command)
+    try:
+        SmtpTransport(relay.smtp, password, timeout=15).check()
+    except ShareinboxError as e:
+        report.bad(
+            f"relay {name}: {e.message}",
+            f"check the relay's smtp settings and its password ({key})",
+        )
+    else:
+        report.ok(f"relay {name}: SMTP login at {where}")
 
 
 def _smtp_login(account: AccountConfig, password: str) -> None:

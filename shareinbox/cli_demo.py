@@ -3,7 +3,8 @@
 Makes a temporary directory with a config (shop 〇〇ショップ; you as admin,
 a supervisor, a trainee whose replies need approval), loads a week of
 sample Japanese shop mail, serves it with a daemon on a socket in that
-directory (no IMAP sync), and opens the TUI. ``--no-tui`` serves only and
+directory (no IMAP sync; outgoing mail is written to files there, nothing
+is sent), and opens the TUI. ``--no-tui`` serves only and
 prints the config path, so every command works against it
 (``shareinbox --config PATH threads``). Ctrl-C (or SIGTERM) stops the demo
 and removes the directory.
@@ -54,6 +55,10 @@ def run_demo(args: argparse.Namespace) -> int:
     from shareinbox.store.db import Store
 
     directory = _temp_dir()
+    # A dropped SSH session (SIGHUP) or a kill (SIGTERM) while the TUI runs
+    # still unwinds through the clean-up below.
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, _unwind)
     try:
         login = setup.current_login()
         config = load_config(setup.write_demo_config(directory, login, _language()))
@@ -64,8 +69,9 @@ def run_demo(args: argparse.Namespace) -> int:
                 sample = generate(time.time(), config.shop.tz)
                 threads = load_sample(store, config, sample, setup.demo_roles(login))
                 daemon.start()
-                _announce(config.path, config.server.socket, directory, len(threads))
-                if args.no_tui or not _run_tui(config):
+                _announce(config.path, config.server.socket, setup.mail_dir(config),
+                          len(threads))  # fmt: skip
+                if args.no_tui or not _run_tui(config.path):
                     _wait_for_signal()
             finally:
                 daemon.stop()
@@ -75,24 +81,29 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _announce(config: Path, socket: Path, directory: Path, threads: int) -> None:
+def _unwind(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _announce(config: Path, socket: Path, mail: Path, threads: int) -> None:
     print(f"shareinbox demo: {threads} sample threads", flush=True)
     print(f"config: {config}")
     print(f"socket: {socket}")
+    print(f"mail:   {mail} (outgoing mail is written here, nothing is sent)")
     print(f"try:    shareinbox --config {config} threads")
-    print(f"Ctrl-C stops the demo and removes {directory}", flush=True)
+    print(f"Ctrl-C stops the demo and removes {config.parent}", flush=True)
 
 
-def _run_tui(config: object) -> bool:
-    """Run the TUI if this build has it; False if it does not."""
+def _run_tui(config: Path) -> bool:
+    """Run the TUI (`shareinbox tui`) on the demo; False if this build has none."""
     try:
-        app_module = importlib.import_module("shareinbox.app")
+        tui = importlib.import_module("shareinbox.cli_tui")
     except ModuleNotFoundError as e:
-        if e.name != "shareinbox.app":
+        if e.name != "shareinbox.cli_tui":
             raise
         print("the TUI is not part of this build; serving without it", file=sys.stderr)
         return False
-    app_module.make_app(config).run()
+    tui.run_tui(argparse.Namespace(config=str(config), as_login=None))
     return True
 
 

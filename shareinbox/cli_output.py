@@ -102,7 +102,15 @@ def thread_detail(result: dict[str, Any], config: Config) -> None:
         late = " (overdue)" if t["overdue"] else ""
         print(f"  first response due {_short_time(t['first_response_due'])}{late}")
     if result["orders"]:
-        print(f"  orders {', '.join(one_line(o) for o in result['orders'])}")
+        from shareinbox.cli_ops import hyperlink
+        from shareinbox.order_lookup import order_url
+
+        tty = sys.stdout.isatty()
+        links = [
+            hyperlink(one_line(o), order_url(config.orders.url, o), tty)
+            for o in result["orders"]
+        ]
+        print(f"  orders {', '.join(links)}")
     for m in result["messages"]:
         arrow = "<-" if m["direction"] == "in" else "->"
         print(

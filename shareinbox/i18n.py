@@ -40,35 +40,38 @@ class PoTranslations(gettext.NullTranslations):
 
 
 def read_po(path: Path) -> dict[str, str]:
-    """The msgid -> msgstr pairs of a ``.po`` file (fuzzy entries skipped)."""
-    catalog: dict[str, str] = {}
+    """The msgid -> msgstr pairs of a ``.po`` file (fuzzy entries skipped).
+
+    A msgid with a context is stored as ``context + "\x04" + msgid``.
+    """
+    entries: list[tuple[dict[str, str], bool]] = []
     entry: dict[str, str] = {}
-    field = ""
-    fuzzy = False
-
-    def finish() -> None:
-        if entry.get("msgid") and entry.get("msgstr") and not fuzzy:
-            key = entry["msgid"]
-            if "msgctxt" in entry:
-                key = entry["msgctxt"] + _CONTEXT + key
-            catalog[key] = entry["msgstr"]
-
+    field, fuzzy, next_fuzzy = "", False, False
     for raw in path.read_text(encoding="utf-8").splitlines():
         line = raw.strip()
+        if line.startswith("#,") and "fuzzy" in line:
+            next_fuzzy = True
         if not line or line.startswith("#"):
-            if line.startswith("#,") and "fuzzy" in line:
-                fuzzy = True
             continue
         if line.startswith('"'):
             entry[field] = entry.get(field, "") + ast.literal_eval(line)
             continue
-        keyword, _, rest = line.partition(" ")
-        if keyword in ("msgctxt", "msgid") and "msgstr" in entry:
-            finish()
-            entry, fuzzy = {}, fuzzy if keyword == "msgctxt" else False
+        keyword, _sep, rest = line.partition(" ")
+        if keyword in ("msgctxt", "msgid") and ("msgstr" in entry or not entry):
+            if entry:
+                entries.append((entry, fuzzy))
+            entry, fuzzy, next_fuzzy = {}, next_fuzzy, False
         field = keyword
         entry[field] = ast.literal_eval(rest)
-    finish()
+    if entry:
+        entries.append((entry, fuzzy))
+    catalog: dict[str, str] = {}
+    for item, is_fuzzy in entries:
+        if item.get("msgid") and item.get("msgstr") and not is_fuzzy:
+            key = item["msgid"]
+            if "msgctxt" in item:
+                key = item["msgctxt"] + _CONTEXT + key
+            catalog[key] = item["msgstr"]
     return catalog
 
 

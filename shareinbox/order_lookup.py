@@ -14,10 +14,14 @@ nothing here raises into the caller.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import shlex
+import signal
 import subprocess
+import threading
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -25,6 +29,9 @@ from urllib.parse import quote
 log = logging.getLogger(__name__)
 MAX_OUTPUT = 256 * 1024
 MAX_ID = 100
+# Look-ups run in the daemon's small operation pool: two at a time at most,
+# so slow order systems never hold up the team's other requests.
+_RUNNING = threading.BoundedSemaphore(2)
 
 
 def order_url(template: str, order_id: str) -> str | None:
@@ -66,28 +73,52 @@ def run_lookup(command: str, order_id: str, timeout: float) -> LookupResult:
     """Run the order command for `order_id` and read its JSON."""
     if not command:
         return _failed(order_id, "no [orders] command is configured")
-    if not order_id or len(order_id) > MAX_ID or not order_id.isprintable():
+    if (
+        not order_id
+        or len(order_id) > MAX_ID
+        or not order_id.isprintable()
+        or order_id.startswith("-")  # never an option of the command
+    ):
         return _failed(order_id, "not an order number")
     try:
         argv = [*shlex.split(command), order_id]
     except ValueError as e:
         return _failed(order_id, f"[orders] command cannot be split: {e}")
+    if not _RUNNING.acquire(blocking=False):
+        return _failed(order_id, "other order look-ups are running; try again shortly")
     try:
-        done = subprocess.run(
-            argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
-            check=False,
-        )  # fmt: skip
+        returncode, stdout, stderr = _run(argv, timeout)
     except subprocess.TimeoutExpired:
         return _failed(order_id, f"the order command took longer than {timeout:g} s")
     except OSError as e:
         return _failed(order_id, f"the order command could not run: {e.strerror or e}")
-    if done.returncode != 0:
-        tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
+    finally:
+        _RUNNING.release()
+    if returncode != 0:
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         said = f": {tail[0][:200]}" if tail else ""
-        return _failed(
-            order_id, f"the order command failed (exit {done.returncode}){said}"
-        )
-    return parse_output(order_id, done.stdout)
+        return _failed(order_id, f"the order command failed (exit {returncode}){said}")
+    return parse_output(order_id, stdout)
+
+
+def _run(argv: list[str], timeout: float) -> tuple[int, bytes, bytes]:
+    """Run `argv` in its own process group; on timeout kill the whole group.
+
+    Killing only the command would leave a child of it (a shell script's
+    ``curl``) holding the pipes open, and the wait would never end.
+    """
+    process = subprocess.Popen(
+        argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return process.returncode, stdout, stderr
 
 
 def parse_output(order_id: str, output: bytes) -> LookupResult:

@@ -7,10 +7,12 @@ message, inside the transaction that stores it:
    ``X-Spam-Status`` say so (``[spam] honour_headers``) or its sender is on
    the block list: the thread goes to ``spam`` quietly and no rule runs.
 2. Otherwise every ``[[rule]]`` is tried in order (`shareinbox.rules`) and
-   the actions of each matching one are carried out: status, assignee (only
-   while the thread has none, so a rule never takes a thread from someone),
-   tags, category, spam, and ``notify = false`` (the new-mail events carry
-   ``notify: false``, so clients show no toast).
+   the actions of each matching one are carried out: status (not while
+   someone holds the reply lock), assignee (only while the thread has none,
+   so a rule never takes a thread from someone), tags, category, spam (only
+   for a message that starts a thread: a reply in a conversation is not
+   spam), and ``notify = false`` (the new-mail events carry ``notify:
+   false``, so clients show no toast).
 
 Every action is a thread event whose ``data.text`` reads like "rule 返品:
 assigned to tanaka" (actor ``system``, ``data.rule`` the rule's name) and an
@@ -24,7 +26,7 @@ import sqlite3
 from typing import Any
 
 from shareinbox.config import Config, RuleConfig
-from shareinbox.rules import MailFacts, evaluate, spam_verdict
+from shareinbox.rules import MailFacts, matching, spam_verdict
 from shareinbox.sla import BusinessCalendar
 from shareinbox.store import audit, details, events, sorting, teamwork
 from shareinbox.sync.mailtypes import ParsedMessage
@@ -83,8 +85,8 @@ class TeamPolicy:
             if verdict is not None:
                 act.spam(verdict, rule=None)
                 return
-        for result in evaluate(self.config.rules, facts):
-            if result.matched and act.apply(result.rule):
+        for rule in matching(self.config.rules, facts):
+            if act.apply(rule):
                 return
 
 
@@ -106,14 +108,18 @@ class _Actions:
         self.status = str(thread["status"])
         self.assignee: str | None = thread["assignee"]
         self.new_thread = int(thread["message_count"]) == 1
+        # Someone is replying: a rule does not change the status under them.
+        self.locked = teamwork.active_holder(thread, now) is not None
         self.quieted = False
 
     def apply(self, rule: RuleConfig) -> bool:
         """Carry out one rule's actions; True when the thread became spam."""
-        if rule.spam:
+        if rule.spam or rule.set_status == "spam":
+            if not self.new_thread:
+                return False  # a reply in a conversation is not spam
             self.spam(f"rule {rule.name}", rule=rule.name)
             return True
-        if rule.set_status and rule.set_status != self.status:
+        if rule.set_status and rule.set_status != self.status and not self.locked:
             previous, self.status = self.status, rule.set_status
             teamwork.set_status(
                 self.conn, self.thread_id, rule.set_status, now=self.now

@@ -38,6 +38,11 @@ _DROP.update({0x2028: "\n", 0x2029: "\n"})
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAKS = re.compile(r"\r\n?")
 _WHITESPACE = re.compile(r"[\n\t]+")
+# A zero-width joiner belongs inside an emoji sequence (👩‍💻). Anywhere else
+# Rich counts it as swallowing the next character's width, so a column that
+# holds one comes out narrower than the terminal draws it.
+_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
+_ORPHAN_JOINER = re.compile(f"(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])")
 
 
 def clean(text: str, *, tabsize: int | None = None) -> str:
@@ -51,7 +56,8 @@ def clean(text: str, *, tabsize: int | None = None) -> str:
         The text with escape sequences, control characters (except newline
         and tab) and bidi overrides removed, CR and CRLF turned into newlines
         (so a CR cannot overwrite what a line shows) and lone surrogates
-        replaced by U+FFFD.
+        replaced by U+FFFD; zero-width joiners that join nothing visible
+        are dropped.
     """
     if not text:
         return ""
@@ -59,6 +65,8 @@ def clean(text: str, *, tabsize: int | None = None) -> str:
     text = _SEQUENCE.sub("", text)
     text = text.translate(_DROP)
     text = _SURROGATE.sub("\ufffd", text)
+    if "\u200d" in text:
+        text = _ORPHAN_JOINER.sub("", text)
     if tabsize is not None:
         text = text.expandtabs(tabsize)
     return text

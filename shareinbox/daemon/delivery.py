@@ -140,13 +140,13 @@ class Postman:
     def start(self, outbox_id: int) -> Attempt | None:
         """Move a queued reply to ``sending`` and journal ``begin``."""
         with self.store.write() as conn:
-            row = outbox.get(conn, outbox_id)
+            row = outbox.get(conn, outbox_id, with_raw=True)
             if row is None or row["state"] != "queued" or row["raw"] is None:
                 return None
-            account = self.config.account(row["account"])
             try:
+                account = self.config.account(row["account"])
                 route = routes.route_for(account, views.recipients(row))
-            except ShareinboxError as e:
+            except ShareinboxError as e:  # account gone from the config, ...
                 self._fail(conn, row, e.message)
                 return None
             outbox.move(conn, outbox_id, ["queued"], "sending", self.ctx.now(),
@@ -217,7 +217,7 @@ class Postman:
     def finish_sent(self, outbox_id: int, answer: str) -> None:
         """File the copy in Sent, then record the reply as sent (see module doc)."""
         with self.store.read() as conn:
-            row = outbox.get(conn, outbox_id)
+            row = outbox.get(conn, outbox_id, with_raw=True)
         if row is None or row["state"] != "sending":
             self.journal.finish(outbox_id)
             return
@@ -264,6 +264,15 @@ class Postman:
             self.journal.finish(outbox_id)
             self.on_commit()
         return True
+
+    def resume(self, outbox_id: int) -> bool:
+        """Put a queued reply whose journal says it was being sent back in
+        ``sending``; False when it is in another state."""
+        with self.store.write() as conn:
+            row = outbox.get(conn, outbox_id)
+            return row is not None and outbox.move(
+                conn, outbox_id, ["queued"], "sending", self.ctx.now()
+            )
 
     def requeue(self, outbox_id: int) -> None:
         """Put an attempt that never reached the server back in the queue."""

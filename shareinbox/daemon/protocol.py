@@ -40,11 +40,25 @@ Operations (``op``: args -> result; see `shareinbox.service` for each one):
 - ``audit_list {actor, thread_id, since, until, limit}``, ``audit_verify {}``
 - ``set_presence {thread_id|null}``, ``get_attachment {message_id, index}`` ->
   ``{filename, content_type, size, data_b64}``, ``account_status {}``
+- Replies (`shareinbox.service.replies`, `.review`): ``save_draft {thread_id,
+  body, subject, to, cc, reply_all, template, then_status, attachments}``
+  (needs and renews the lock) -> Outbox; ``get_draft {thread_id}`` ->
+  Outbox|null; ``attach {thread_id, filename, data_b64, content_type}`` ->
+  ``{attachment_id, draft}``; ``discard_draft {thread_id}``; ``preview_send
+  {thread_id}`` -> ``{outbox_id, from, to, cc, subject, attachments, route,
+  needs_approval, warnings: [{code, message}], problems: [str]}``; ``submit
+  {thread_id, then_status}`` -> Outbox + ``warnings``; ``list_outbox {state,
+  limit}`` -> ``{outbox, counts}``; ``get_outbox {outbox_id}``; ``approve
+  {outbox_id, body}`` and ``reject {outbox_id, reason}`` (supervisors);
+  ``retry {outbox_id}``, ``edit_failed {outbox_id}``, ``withdraw
+  {outbox_id}`` (author or supervisor)
 
 Event kinds: ``thread.new``, ``message.new``, ``thread.status``,
 ``thread.assigned``, ``thread.lock``, ``thread.note``, ``thread.memo``,
-``customer.merged``, ``outbox.state``, ``approval.requested``,
-``approval.decided``, ``account.error``, ``account.ok`` (stored, with a seq)
+``customer.merged``, ``outbox.state`` (``{outbox_id, state, previous, author,
+subject}``; state ``discarded`` for a thrown-away draft), ``approval.requested``
+(``{outbox_id, author, subject}``), ``approval.decided`` (``{outbox_id,
+decision: approved|rejected, by, author, reason|edited}``), ``account.error``, ``account.ok`` (stored, with a seq)
 and, not stored (seq null): ``presence`` (``{"thread_id", "viewers": [login]}``)
 and ``resync`` (``{"last_seq"}``: the client was too far behind, or ahead of
 this database; it reloads what it shows instead of replaying).

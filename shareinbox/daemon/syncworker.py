@@ -174,7 +174,13 @@ class SyncWorker:
             return
         log.warning("account %s: %s", self.account.name, error)
         assert self.account_id is not None
-        engine.record_account_state(self.store, self.account_id, error, self.clock)
+        try:
+            engine.record_account_state(self.store, self.account_id, error, self.clock)
+        except ShareinboxError as e:  # e.g. the disk is still full: retry later
+            log.error(
+                "account %s: could not record the error: %s", self.account.name, e
+            )
+            return
         self._committed()
 
     def _close_session(self) -> None:

@@ -16,10 +16,11 @@ from typing import Any
 from shareinbox.clock import ManualClock
 from shareinbox.config import Config
 from shareinbox.demo.sample import Sample, SampleAction, SampleMail
+from shareinbox.policy import TeamPolicy
 from shareinbox.service import core, operations
 from shareinbox.store import history, mirror
 from shareinbox.store.db import Store
-from shareinbox.store.ingest import Incoming, Mailbox, PlainPolicy, ingest
+from shareinbox.store.ingest import Incoming, Mailbox, ingest
 from shareinbox.sync.parse import parse_message
 
 log = logging.getLogger(__name__)
@@ -27,15 +28,18 @@ assert operations.MODULES  # every operation registered
 
 
 class _Loader:
-    def __init__(self, store: Store, config: Config, roles: Mapping[str, str]) -> None:
+    def __init__(
+        self, store: Store, config: Config, roles: Mapping[str, str], start: float
+    ) -> None:
         self.store = store
         self.config = config
         self.roles = roles
         self.threads: dict[str, int] = {}
-        self.policy = PlainPolicy.from_config(config)
+        self.policy = TeamPolicy(config)
         account = config.accounts[0]
         with store.write() as conn:
             account_id = mirror.ensure_account(conn, account.name, account.address)
+            self.policy.seed(conn, now=start)
         self.mailbox = Mailbox(account_id, frozenset({account.address.lower()}),
                                config.orders.patterns)  # fmt: skip
 
@@ -94,14 +98,13 @@ def queue_draft_for_approval(
 ) -> int | None:
     """The trainee's reply to `thread_id`, waiting for a supervisor's approval.
 
-    Needs the outbox's draft and submit operations, which this build does not
-    have yet: until they exist this records nothing and returns None. Once
-    they do, it creates the draft as ``ctx.actor`` (a trainee whose replies
-    need approval), submits it, and returns the outbox id.
+    Claims the thread, saves the draft and submits it as ``ctx.actor`` (a
+    trainee whose replies need approval); returns the outbox id.
     """
-    log.info("demo: no outbox operations yet; the draft for thread %d is skipped",
-             thread_id)  # fmt: skip
-    return None
+    core.call(ctx, "claim", {"thread_id": thread_id})
+    core.call(ctx, "save_draft", {"thread_id": thread_id, "body": text})
+    submitted = core.call(ctx, "submit", {"thread_id": thread_id})
+    return int(submitted["id"])
 
 
 def load_sample(
@@ -116,7 +119,8 @@ def load_sample(
     Returns:
         The thread id of each sample thread key.
     """
-    loader = _Loader(store, config, roles)
+    start = min((m.at for m in sample.mails), default=0.0)
+    loader = _Loader(store, config, roles, start)
     steps: list[tuple[float, int, SampleMail | SampleAction]] = [
         *((m.at, 0, m) for m in sample.mails),
         *((a.at, 1, a) for a in sample.actions),

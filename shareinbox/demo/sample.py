@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from email import encoders
 from email.header import Header
 from email.mime.base import MIMEBase
@@ -121,13 +121,26 @@ class _Clock:
         self.tz = tz
         self.today = datetime.fromtimestamp(now, tz).date()
 
-    def at(self, when: tuple[int, int | str]) -> float:
-        days, clock = when
-        if isinstance(clock, int):
-            return self.now + clock * 60.0
+    def at(self, when: tuple[int | str, ...]) -> float:
+        """``(days, "HH:MM")``, ``(0, -minutes)`` or ``("workday", n, "HH:MM")``."""
+        if when[0] == "workday":
+            day = self.workday(int(when[1]))
+            clock = str(when[2])
+        else:
+            day = self.today - timedelta(days=int(when[0]))
+            if isinstance(when[1], int):
+                return self.now + when[1] * 60.0
+            clock = when[1]
         hour, minute = (int(x) for x in clock.split(":"))
-        day = self.today - timedelta(days=days)
         return datetime.combine(day, time(hour, minute), self.tz).timestamp()
+
+    def workday(self, n: int) -> date:
+        """The `n`-th weekday (Mon-Fri, the demo's business days) before today."""
+        day = self.today
+        while n > 0:
+            day -= timedelta(days=1)
+            n -= day.weekday() < 5
+        return day
 
 
 def _orders(rng: random.Random, clock: _Clock) -> dict[str, dict[str, str]]:

@@ -2,7 +2,9 @@
 
 Plain data read by `shareinbox.demo.sample`. A step's time is either
 ``(days_ago, "HH:MM")`` in the shop's time zone (earlier days) or
-``(0, -minutes)``: that many minutes before the demo starts. Staff are named
+``(0, -minutes)``: that many minutes before the demo starts, or
+``("workday", n, "HH:MM")``: on the n-th weekday before today (so the
+unanswered mail is overdue in business time whenever the demo runs). Staff are named
 by role: ``admin`` (the person running the demo), ``supervisor``,
 ``trainee`` (replies need approval). ``{rakuten}`` and ``{amazon}`` in a
 text become the customer's order numbers.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-When = tuple[int, int | str]
+When = tuple[int | str, ...]
 Step = tuple[Any, ...]
 
 CUSTOMERS: dict[str, tuple[str, str]] = {
@@ -160,24 +162,24 @@ THREADS: list[tuple[str, str, str, str, list[Step]]] = [
         [
             (
                 "in",
-                (2, "11:48"),
+                ("workday", 2, "11:48"),
                 "Amazonで注文した木製トレイ（注文番号 {amazon}）の角に傷がありました。\n写真を添付します。返金か交換をお願いします。",
                 "photo",
             ),
-            ("assign", (2, "12:00"), "supervisor", "supervisor"),
+            ("assign", ("workday", 2, "12:00"), "supervisor", "supervisor"),
             (
                 "out",
-                (2, "13:20"),
+                ("workday", 2, "13:20"),
                 "supervisor",
                 "鈴木 一郎 様\n\nこの度はご迷惑をおかけし、誠に申し訳ございません。\n写真を確認いたしました。全額返金の手続きを進めます。\n返金の完了まで 3〜5 営業日ほどお待ちください。",
             ),
             (
                 "note",
-                (2, "13:25"),
+                ("workday", 2, "13:25"),
                 "supervisor",
                 "Amazon セラーセントラルで返金申請済み。承認待ち。",
             ),
-            ("status", (2, "13:26"), "supervisor", "waiting", "refund", 1),
+            ("status", ("workday", 2, "13:26"), "supervisor", "waiting", "refund", 1),
             ("tags", ["返品・交換", "Amazon"]),
             ("category", "返品・交換"),
         ],
@@ -190,7 +192,7 @@ THREADS: list[tuple[str, str, str, str, list[Step]]] = [
         [
             (
                 "in",
-                (0, -300),
+                ("workday", 1, "10:05"),
                 "先日の件（注文番号 {amazon}）、返金はいつ頃になりますか。\nカードの明細にまだ反映されていません。至急ご確認ください。",
             ),
             ("tags", ["Amazon"]),

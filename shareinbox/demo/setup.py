@@ -15,7 +15,10 @@ import os
 import threading
 from pathlib import Path
 
+from shareinbox.cli_daemon import outbox_sender
 from shareinbox.config import Config
+from shareinbox.daemon.reminders import Reminders
+from shareinbox.daemon.runtime import Worker
 from shareinbox.daemon.server import Server
 from shareinbox.demo.sample import SHOP_ADDRESS, SHOP_NAME
 from shareinbox.store.db import Store
@@ -42,6 +45,17 @@ name = "shop"
 address = {address}
 imap = {{ host = "127.0.0.1", port = 143, security = "none", username = "demo" }}
 smtp = {{ host = "127.0.0.1", port = 25, security = "none" }}
+
+# Sorting rules, applied to new mail in order.
+[[rule]]
+name = "楽天の注文"
+from = ["@pc.fw.rakuten.ne.jp"]
+tags = ["楽天"]
+
+[[rule]]
+name = "返品・返金"
+keywords = ["返品", "返金", "交換"]
+category = "返品・交換"
 """
 STAFF = """
 [[staff]]
@@ -92,11 +106,20 @@ def write_demo_config(directory: Path, login: str, language: str) -> Path:
     return path
 
 
+def mail_dir(config: Config) -> Path:
+    """Where the demo's outgoing mail is written (one ``.eml`` file each)."""
+    return config.server.data_dir / "sent-mail"
+
+
 class DemoDaemon:
-    """The daemon's socket server on its own event-loop thread (no sync)."""
+    """The daemon on its own event-loop thread: the socket server, the outbox
+    sender writing files instead of sending, the reminders; no IMAP sync."""
 
     def __init__(self, store: Store, config: Config) -> None:
+        self.store = store
+        self.config = config
         self.server = Server(store, config)
+        self.workers: list[Worker] = []
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self.loop.run_forever, name="shareinbox-demo", daemon=True
@@ -106,11 +129,22 @@ class DemoDaemon:
         """Serve on the config's socket."""
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(30)
+        notify = self.server.notify
+        self.workers = [
+            Reminders(self.store, self.config, on_commit=notify),
+            outbox_sender(
+                self.store, self.config, notify, mail_dir=mail_dir(self.config)
+            ),
+        ]
+        for worker in self.workers:
+            worker.start()
 
     def stop(self) -> None:
         """Stop serving and end the loop thread (once)."""
         if self.loop.is_closed():
             return
+        for worker in reversed(self.workers):
+            worker.stop()
         if self._thread.is_alive():
             future = asyncio.run_coroutine_threadsafe(self.server.close(), self.loop)
             future.result(60)

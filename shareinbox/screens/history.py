@@ -44,6 +44,14 @@ def entry_text(entry: dict[str, Any], tz: Any) -> Text:
     return text
 
 
+def thread_text(thread: dict[str, Any]) -> Text:
+    """One of the customer's threads: id, status, subject."""
+    text = Text(f"#{thread.get('id')} ", "bold")
+    text.append(fit(status_label(str(thread.get("status")), short=True), 6) + " ")
+    text.append(one_line(str(thread.get("subject") or "")), "bold")
+    return text
+
+
 class HistoryScreen(Screen[None]):
     """The customer's timeline; Enter opens the thread of an entry."""
 
@@ -58,6 +66,7 @@ class HistoryScreen(Screen[None]):
         self.customer_id = customer_id
         self.name_text = one_line(name)
         self.timeline: list[dict[str, Any]] = []
+        self.targets: list[Any] = []  # the thread of each line of the list
 
     def compose(self) -> ComposeResult:
         """Banner, title, timeline, footer."""
@@ -91,18 +100,24 @@ class HistoryScreen(Screen[None]):
             Text.assemble((title, "bold"), "  ", (addresses, "dim"))
         )
         self.timeline = list(result.get("timeline", []))
+        threads = list(result.get("threads", []))
         tz = app.config.shop.tz
+        # A divider (None) is not an option: targets follow the options only.
+        self.targets = [t.get("id") for t in threads]
+        self.targets += [e.get("thread_id") for e in self.timeline]
+        options: list[Option | None] = [Option(thread_text(t)) for t in threads]
+        options.append(None)
+        options += [Option(entry_text(e, tz)) for e in self.timeline]
         timeline = self.query_one(OptionList)
-        timeline.set_options(Option(entry_text(e, tz)) for e in self.timeline)
-        if self.timeline:
-            timeline.highlighted = len(self.timeline) - 1
+        timeline.set_options(options)
+        timeline.highlighted = len(self.targets) - 1 if self.targets else None
         timeline.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Open the thread of the chosen entry."""
         from shareinbox.screens.thread import ThreadScreen
 
-        thread_id = self.timeline[event.option_index].get("thread_id")
+        thread_id = self.targets[event.option_index]
         if thread_id is not None:
             self.app.push_screen(ThreadScreen(int(thread_id)))
 

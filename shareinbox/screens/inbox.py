@@ -7,6 +7,7 @@ redraws the row it concerns.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -88,7 +89,6 @@ class InboxScreen(ThreadActions):
         app = self.inbox_app
         status = self.query_one(StatusBar)
         status.me = f"{app.me.get('name', '')} ({app.me.get('login', '')})"
-        status.connected = True
         self.query_one(ThreadList)._renderer.me = str(app.me.get("login", ""))
         self.run_worker(self.reload(), exclusive=True, group="reload")
         self.run_worker(self._account_states(), group="accounts")
@@ -129,13 +129,8 @@ class InboxScreen(ThreadActions):
             bar.set_account(str(account.get("name", "")), error)
 
     async def reload(self) -> None:
-        """Read the counts and the current view again."""
-        app = self.inbox_app
-        try:
-            counts = await app.request("view_counts")
-        except ShareinboxError:
-            return
-        self.query_one(ViewSidebar).set_counts(counts)
+        """Read the current view and the counts again (the list first)."""
+        counts = asyncio.create_task(self._counts())
         threads = self.query_one(ThreadList)
         try:
             if self.search_query is not None:
@@ -145,6 +140,14 @@ class InboxScreen(ThreadActions):
         except ShareinboxError as e:
             self.notify(one_line(e.message), severity="error", markup=False)
         self._show_status()
+        await counts
+
+    async def _counts(self) -> None:
+        try:
+            counts = await self.inbox_app.request("view_counts")
+        except ShareinboxError:
+            return
+        self.query_one(ViewSidebar).set_counts(counts)
 
     def _show_status(self) -> None:
         bar = self.query_one(StatusBar)

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -20,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from shareinbox.bindings import translate_bindings
-from shareinbox.errors import ShareinboxError
+from shareinbox.errors import PermissionDenied, ShareinboxError
 from shareinbox.i18n import N_, _
 from shareinbox.screens import report_parts as parts
 from shareinbox.screens.report_range import (
@@ -55,6 +56,8 @@ class ReportScreen(Screen[None]):
         Binding("w", "preset('7d')", N_("7 days"), id="report.week"),
         Binding("m", "preset('30d')", N_("30 days"), id="report.month"),
         Binding("c", "custom", N_("Custom range"), id="report.custom"),
+        Binding("left", "shift(-1)", N_("Earlier"), show=False, id="report.earlier"),
+        Binding("right", "shift(1)", N_("Later"), show=False, id="report.later"),
         Binding("j,down", "scroll(1)", N_("Down"), show=False, id="report.down"),
         Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="report.up"),
     ]
@@ -106,12 +109,23 @@ class ReportScreen(Screen[None]):
 
         self.app.push_screen(RangeDialog(current), chosen)
 
+    def action_shift(self, direction: int) -> None:
+        """The range of the same length just before (-1) or after (1)."""
+        length = self.until - self.since
+        self.preset = "custom"
+        self.since += direction * length
+        self.until += direction * length
+        self.run_worker(self.load(), exclusive=True, group="load")
+
     async def load(self) -> None:
         """Ask the daemon for the report and draw it."""
         try:
             report = await self.inbox_app.request(
                 "report", since=self.since, until=self.until
             )
+        except PermissionDenied:
+            await self._say(_("The report is for supervisors."))
+            return
         except ShareinboxError as e:
             self.notify(one_line(e.message), severity="error", markup=False)
             return
@@ -130,6 +144,11 @@ class ReportScreen(Screen[None]):
         await body.remove_children()
         await body.mount_all(self._widgets(report))
         body.scroll_home(animate=False)
+
+    async def _say(self, message: str) -> None:
+        body = self.query_one("#report-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount(Static(Text(message, "yellow"), id="report-message"))
 
     def _widgets(self, report: dict[str, Any]) -> list[Widget]:
         return [

@@ -67,6 +67,8 @@ def summary(report: dict[str, Any]) -> Text:
     first, sums = report["first_response"], totals(report)
     text = Text(_("Received {received} · Replied {replied} · Resolved {resolved}")
                 .format(**sums) + "\n")  # fmt: skip
+    text.append(_("Threads started: {threads}, answered: {answered}").format(
+        threads=first["threads"], answered=first["answered"]) + "\n")  # fmt: skip
     for kind, label in (("business", _("business time")),
                         ("calendar", _("calendar time"))):  # fmt: skip
         spread = first[kind]
@@ -107,7 +109,7 @@ def group_table(report: dict[str, Any], key: str) -> Text:
     title = _("Tag") if key == "tag" else _("Category")
     nothing = _("(no tag)") if key == "tag" else _("(no category)")
     columns: list[Column] = [
-        (title, 14, False), (_("Threads"), 7, True), (_("Answered"), 8, True),
+        (title, 14, False), (_("Threads"), 8, True), (_("Answered"), 8, True),
         (_("Med. (bus.)"), 12, True), (_("Med. (cal.)"), 12, True),
     ]  # fmt: skip
     items = report["tags" if key == "tag" else "categories"]

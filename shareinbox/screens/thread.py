@@ -61,8 +61,17 @@ class ThreadScreen(ThreadActions):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the thread and say I am here."""
+        """Load the thread and say I am here; keep my lock alive while I am."""
         self.run_worker(self.load(), exclusive=True, group="load")
+        every = max(float(self.inbox_app.config.server.lock_timeout) / 3, 2.0)
+        self.set_interval(every, self._renew)
+
+    def _renew(self) -> None:
+        thread = self.current_thread()
+        if thread is not None and thread.get("locked_by") == self.inbox_app.me.get(
+            "login"
+        ):
+            self.run_worker(self.inbox_app.attempt("renew", thread_id=self.thread_id))
 
     def daemon_connected(self) -> None:
         """After a reconnect: load again (presence was lost with the connection)."""

@@ -112,27 +112,20 @@ def save_draft(
     """Create or update the caller's draft for a thread (renews the lock).
 
     Args:
-        body, subject, template: replace what the draft holds.
+        body, subject: replace what the draft holds.
         to, cc: replace the recipients (addresses or ``{name, addr}``).
+        template: the template used; without a body, the draft's body (and
+            subject, if the template has one) is that template rendered for
+            this thread.
         reply_all: recompute To/Cc from the answered message (reply or all).
         then_status: open | waiting | done once sent (null: unchanged).
         attachments: ids of the attached files to keep (others are removed).
     """
-    if body is not None and len(body) > MAX_BODY:
-        raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
-    fields: dict[str, Any] = {}
-    if body is not None:
-        fields["body"] = body
-    if subject is not None:
-        fields["subject"] = mimeout.single_line(subject)
-    if template is not None:
-        fields["template"] = template
-    if then_status is not None:
-        fields["after_status"] = views.check_then_status(then_status)
-    if to is not None:
-        fields["to_json"] = outbox.parties_json(views.parse_parties(to, "To"))
-    if cc is not None:
-        fields["cc_json"] = outbox.parties_json(views.parse_parties(cc, "Cc"))
+    if template is not None and body is None:
+        body, rendered_subject = _from_template(ctx, thread_id, template)
+        subject = subject if subject is not None else rendered_subject or None
+    fields = _fields(body=body, subject=subject, template=template,
+                     then_status=then_status, to=to, cc=cc)  # fmt: skip
     with ctx.store.write() as conn:
         renew(ctx, thread_id)
         row = own_draft(ctx, conn, thread_id, create=True)
@@ -152,6 +145,42 @@ def save_draft(
         fresh = outbox.get(conn, int(row["id"]))
         assert fresh is not None
         return views.outbox_json(ctx, conn, fresh)
+
+
+def _fields(
+    *,
+    body: str | None,
+    subject: str | None,
+    template: str | None,
+    then_status: str | None,
+    to: list[Any] | None,
+    cc: list[Any] | None,
+) -> dict[str, Any]:
+    """The outbox columns a draft edit sets, each checked."""
+    if body is not None and len(body) > MAX_BODY:
+        raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
+    fields: dict[str, Any] = {"body": body, "template": template}
+    if subject is not None:
+        fields["subject"] = mimeout.single_line(subject)
+    if then_status is not None:
+        fields["after_status"] = views.check_then_status(then_status)
+    if to is not None:
+        fields["to_json"] = outbox.parties_json(views.parse_parties(to, "To"))
+    if cc is not None:
+        fields["cc_json"] = outbox.parties_json(views.parse_parties(cc, "Cc"))
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _from_template(ctx: Context, thread_id: int, name: str) -> tuple[str, str]:
+    """(body, subject) of template `name` rendered for a reply to the thread."""
+    from shareinbox.reply import render_template
+    from shareinbox.service.templates_ops import reply_context, thread_library
+
+    with ctx.store.read() as conn:
+        context = reply_context(ctx, conn, thread_id)
+        library = thread_library(ctx, conn, thread_id, name)
+    rendered = render_template(library, name, context)
+    return rendered.body, compose.tidy_subject(rendered.subject)
 
 
 @operation("get_draft")

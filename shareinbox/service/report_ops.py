@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from shareinbox.errors import ProtocolError
-from shareinbox.reports.business import business_seconds_between
+from shareinbox.reports.business import BusinessClock
 from shareinbox.reports.metrics import ReportInput, compute_report
 from shareinbox.service.core import Context, operation
 from shareinbox.service.views import iso
@@ -47,6 +47,7 @@ def report(
     if timedelta(seconds=until - since).days > MAX_DAYS:
         raise ProtocolError(f"a report covers at most {MAX_DAYS} days")
     config = ctx.config
+    business = BusinessClock(config, since, max(now, until))
     with ctx.store.read() as conn:
         data = ReportInput(
             since=since,
@@ -54,7 +55,7 @@ def report(
             now=now,
             tz=config.shop.tz,
             sla_target=float(config.sla.first_response),
-            business=lambda a, b: business_seconds_between(a, b, config),
+            business=business.between,
             first=rq.first_responses(conn, since, until),
             messages=rq.message_times(conn, since, until),
             resolved=rq.resolutions(conn, since, until),

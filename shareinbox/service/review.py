@@ -4,7 +4,8 @@ A reply by staff with ``needs_approval`` waits in 承認待ち (awaiting
 approval): supervisors get an ``approval.requested`` event, read the draft,
 may edit it, and approve (it is queued and sent) or send it back with a
 comment its author sees on the draft. A failed reply stays in the outbox:
-``retry`` queues it again, ``edit_failed`` makes it a draft again. Every
+``retry`` queues it again, ``edit_failed`` makes it a draft again;
+``withdraw`` takes back one not yet being sent. Every
 step is audited and pushed as an ``outbox.state`` event.
 """
 
@@ -161,8 +162,11 @@ def retry(ctx: Context, outbox_id: int) -> dict[str, Any]:
     """Queue a failed reply again (same Message-ID, attempts counted afresh)."""
     with ctx.store.write() as conn:
         row = _failed(ctx, conn, outbox_id)
+        again: dict[str, Any] = {} if row["has_raw"] else {
+            "raw": views.build_raw(ctx, conn, row)
+        }  # fmt: skip
         outbox.move(conn, outbox_id, ["failed"], "queued", ctx.now(), attempts=0,
-                    next_attempt_at=None)  # fmt: skip
+                    next_attempt_at=None, **again)  # fmt: skip
         views.state_event(ctx, conn, row, "queued", "failed")
         ctx.audit(conn, "outbox.retry", target=f"outbox:{outbox_id}",
                   thread_id=row["thread_id"], detail={"error": row["last_error"]})  # fmt: skip
@@ -179,6 +183,29 @@ def edit_failed(ctx: Context, outbox_id: int) -> dict[str, Any]:
         views.state_event(ctx, conn, row, "draft", "failed")
         ctx.audit(conn, "outbox.edit", target=f"outbox:{outbox_id}",
                   thread_id=row["thread_id"], detail={"error": row["last_error"]})  # fmt: skip
+        return _fresh(ctx, conn, outbox_id)
+
+
+@operation("withdraw")
+def withdraw(ctx: Context, outbox_id: int) -> dict[str, Any]:
+    """Take back a reply awaiting approval or queued (not yet sending): a draft again."""
+    with ctx.store.write() as conn:
+        row = _row(conn, outbox_id)
+        if row["author"] != ctx.actor.login and not ctx.actor.at_least("supervisor"):
+            raise PermissionDenied(
+                f"reply {outbox_id} is {row['author']}'s; its author or a supervisor "
+                "may take it back",
+                title="Not allowed",
+            )
+        if not outbox.move(conn, outbox_id, ["awaiting_approval", "queued"], "draft",
+                           ctx.now(), raw=None, attempts=0, next_attempt_at=None):  # fmt: skip
+            raise Conflict(
+                f"reply {outbox_id} is {row['state']}: too late to take it back",
+                title="Too late",
+            )
+        views.state_event(ctx, conn, row, "draft", row["state"])
+        ctx.audit(conn, "outbox.withdraw", target=f"outbox:{outbox_id}",
+                  thread_id=row["thread_id"], detail={"from": row["state"]})  # fmt: skip
         return _fresh(ctx, conn, outbox_id)
 
 

@@ -30,7 +30,7 @@ def record_sent(
         answer: the server's answer (kept on the row).
         filed: a copy is in the Sent folder (ours or the server's).
     """
-    row = outbox.get(conn, outbox_id)
+    row = outbox.get(conn, outbox_id, with_raw=True)
     if row is None or row["state"] != "sending":
         return
     now = ctx.now()
@@ -54,6 +54,7 @@ def record_sent(
     )
     outbox.move(conn, outbox_id, ["sending"], "sent", now, sent_at=now,
                 smtp_reply=answer, appended_at=now if filed else None,
+                raw=None if filed else raw,
                 sent_message=stored.message_id, next_attempt_at=None)  # fmt: skip
     views.state_event(ctx, conn, row, "sent", "sending")
     ctx.audit(conn, "outbox.sent", target=f"outbox:{outbox_id}",
@@ -82,5 +83,6 @@ def _then_status(
 
 
 def mark_filed(conn: sqlite3.Connection, outbox_id: int, now: float) -> None:
-    """A sent reply's copy is now in the Sent folder."""
-    outbox.update(conn, outbox_id, now, appended_at=now)
+    """A sent reply's copy is now in the Sent folder (its bytes stay in the
+    thread's stored message; the outbox no longer needs them)."""
+    outbox.update(conn, outbox_id, now, appended_at=now, raw=None)

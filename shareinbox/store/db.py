@@ -33,6 +33,12 @@ _PRAGMAS = (
 )
 
 
+def _disk_full(error: sqlite3.Error) -> bool:
+    """True for SQLITE_FULL (and a write that failed for want of space)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code == sqlite3.SQLITE_FULL or "disk is full" in str(error)
+
+
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
     try:
@@ -105,15 +111,27 @@ class Store:
             self._owner = threading.get_ident()
             try:
                 yield conn
-            except BaseException:
+                conn.execute("COMMIT")
+            except BaseException as e:
+                # Also when COMMIT itself failed (a full disk): SQLite then
+                # leaves the transaction open, and the next BEGIN would fail.
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error) and _disk_full(e):
+                    raise self._full_error() from e
                 raise
-            else:
-                conn.execute("COMMIT")
             finally:
                 self._depth = 0
                 self._owner = 0
+
+    def _full_error(self) -> StoreError:
+        log.error("the disk holding %s is full; the transaction was undone", self.path)
+        return StoreError(
+            f"the disk holding the database {self.path} is full: free some space"
+            " there. What was stored before is kept, and the sync continues"
+            " where it stopped.",
+            title="Disk full",
+        )
 
     @contextmanager
     def writer_if_free(self) -> Iterator[bool]:

@@ -25,8 +25,12 @@ def append(
 
     Kinds in use: ``message.new``, ``thread.new``, ``thread.status``,
     ``thread.assigned``, ``thread.lock``, ``thread.note``, ``thread.memo``,
-    ``thread.rule``, ``outbox.state``, ``approval.requested``,
-    ``approval.decided``, ``account.error``, ``account.ok``.
+    ``thread.rule``, ``thread.tags``, ``thread.category``, ``sla.due_soon``,
+    ``outbox.state``, ``approval.requested``, ``approval.decided``,
+    ``account.error``, ``account.ok``. Events of the daemon's own rules
+    (actor ``system``) carry ``data.text``, a phrase for the thread's
+    history; ``data.toast`` names the staff login to show a toast to;
+    ``data.notify`` false on ``message.new``/``thread.new`` means no toast.
     """
     cursor = conn.execute(
         "INSERT INTO event (at, kind, thread_id, actor, data) VALUES (?, ?, ?, ?, ?)",

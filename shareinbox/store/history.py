@@ -52,3 +52,32 @@ def close_imported(
             (now, *chunk),
         ).rowcount
     return closed
+
+
+def stored_keys(
+    conn: sqlite3.Connection, account_id: int, keys: Iterable[str]
+) -> set[str]:
+    """Which of these dedupe keys (Message-ID, else ``sha256:...``) the account
+    already has."""
+    wanted = sorted(set(keys))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            row[0]
+            for row in conn.execute(
+                f"SELECT dedupe_key FROM message WHERE account_id = ?"
+                f" AND dedupe_key IN ({marks})",
+                (account_id, *chunk),
+            )
+        )
+    return found
+
+
+def message_count(conn: sqlite3.Connection, thread_id: int) -> int:
+    """How many messages a thread holds."""
+    row = conn.execute(
+        "SELECT message_count FROM thread WHERE id = ?", (thread_id,)
+    ).fetchone()
+    return int(row[0]) if row else 0

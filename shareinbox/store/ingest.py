@@ -139,12 +139,14 @@ def ingest(
     outgoing = incoming.folder_role == "sent" or from_addr in mailbox.own_addresses
     counterpart = _counterpart(parsed, mailbox.own_addresses) if outgoing else sender
     at = min(incoming.received_at, now)
+    subject = _clean(parsed.subject or "")
+    body = _clean(parsed.text or "")
+    order_ids = find_order_ids(subject + "\n" + body, mailbox.order_patterns)
     customer_id = None
     if counterpart is not None:
         customer_id = customer_for_address(
-            conn, counterpart.addr, counterpart.name, now=now
+            conn, counterpart.addr, counterpart.name, now=now, order_ids=order_ids
         )
-    subject = _clean(parsed.subject or "")
     refs = msgids([parsed.in_reply_to, *reversed(parsed.references)])
     thread = threading.place(
         conn,
@@ -161,7 +163,6 @@ def ingest(
     message_row = _insert_message(
         conn, mailbox, incoming, key, sha, thread.id, outgoing, at
     )
-    body = _clean(parsed.text or "")
     conn.execute(
         "INSERT INTO message_body (message_id, text) VALUES (?, ?)", (message_row, body)
     )
@@ -173,7 +174,7 @@ def ingest(
     search.index_messages(
         conn, [(message_row, search.document(subject, sender_name, from_addr, body))]
     )
-    _record_orders(conn, mailbox, thread.id, customer_id, subject + "\n" + body)
+    _record_orders(conn, thread.id, customer_id, order_ids)
     due = None if outgoing or thread.last_inbound_at else policy.first_response_due(at)
     threading.add_message(
         conn,
@@ -257,15 +258,13 @@ def _insert_message(
 
 def _record_orders(
     conn: sqlite3.Connection,
-    mailbox: Mailbox,
     thread_id: int,
     customer_id: int | None,
-    text: str,
+    order_ids: Sequence[str],
 ) -> None:
-    found = find_order_ids(text, mailbox.order_patterns)
     conn.executemany(
         "INSERT OR IGNORE INTO order_ref (order_id, thread_id, customer_id) VALUES (?, ?, ?)",
-        [(order_id, thread_id, customer_id) for order_id in found],
+        [(order_id, thread_id, customer_id) for order_id in order_ids],
     )
 
 

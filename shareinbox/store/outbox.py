@@ -88,10 +88,14 @@ def move(
     return cursor.rowcount == 1
 
 
-def get(conn: sqlite3.Connection, outbox_id: int) -> sqlite3.Row | None:
-    """One row, body and raw included, with its account's name."""
+def get(
+    conn: sqlite3.Connection, outbox_id: int, *, with_raw: bool = False
+) -> sqlite3.Row | None:
+    """One row with its body and account name (`with_raw`: the mail's bytes too)."""
+    raw = ", o.raw" if with_raw else ""
     row: sqlite3.Row | None = conn.execute(
-        "SELECT o.*, a.name AS account FROM outbox o JOIN account a"
+        f"SELECT {_LIST_COLUMNS}, o.body, o.in_reply_to, o.refs, o.sending_at,"
+        f" o.raw IS NOT NULL AS has_raw{raw} FROM outbox o JOIN account a"
         " ON a.id = o.account_id WHERE o.id = ?",
         (outbox_id,),
     ).fetchone()
@@ -266,3 +270,17 @@ def name_of_address(conn: sqlite3.Connection, address: str) -> str:
         (address.strip().lower(),),
     ).fetchone()
     return str(row[0]) if row else ""
+
+
+def template_pairs(
+    conn: sqlite3.Connection, limit: int = 5000
+) -> list[tuple[str, str]]:
+    """(text of the answered mail, template name) of sent template replies, newest first."""
+    rows = conn.execute(
+        "SELECT b.text, o.template FROM outbox o JOIN message m"
+        " ON m.account_id = o.account_id AND m.message_id = o.in_reply_to"
+        " JOIN message_body b ON b.message_id = m.id"
+        " WHERE o.state = 'sent' AND o.template IS NOT NULL ORDER BY o.id DESC LIMIT ?",
+        (limit,),
+    )
+    return [(str(r[0]), str(r[1])) for r in rows]

@@ -126,10 +126,10 @@ def seed_blocklist(
 
 
 def rule_target(conn: sqlite3.Connection, thread_id: int) -> sqlite3.Row:
-    """What rules need of a thread: account name, status, assignee, count."""
+    """What rules need of a thread: account name, status, assignee, lock, count."""
     row: sqlite3.Row = conn.execute(
         "SELECT t.id, t.status, t.assignee, t.category, t.message_count,"
-        " a.name AS account_name FROM thread t JOIN account a ON a.id = t.account_id"
+        " t.locked_by, t.lock_expires_at, a.name AS account_name FROM thread t JOIN account a ON a.id = t.account_id"
         " WHERE t.id = ?",
         (thread_id,),
     ).fetchone()

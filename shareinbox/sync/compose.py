@@ -92,6 +92,13 @@ def reply_subject(subject: str) -> str:
     return f"Re: {rest}" if rest else "Re:"
 
 
+def tidy_subject(subject: str) -> str:
+    """A subject with stacked reply prefixes collapsed to one ``Re:``."""
+    if _PREFIX.match(subject):
+        return reply_subject(subject)
+    return mimeout.single_line(subject)
+
+
 def _unique(
     parties: Iterable[Address], skip: set[str]
 ) -> tuple[Address, ...]:  # fmt: skip

@@ -315,5 +315,8 @@ def _failed(
     store: Store, account: AccountConfig, account_id: int, error: str, clock: Clock
 ) -> AccountReport:
     log.error("account %s: %s", account.name, error)
-    record_account_state(store, account_id, error, clock)
+    try:
+        record_account_state(store, account_id, error, clock)
+    except ShareinboxError as e:  # e.g. the disk is still full
+        log.error("account %s: the error could not be recorded: %s", account.name, e)
     return AccountReport(account.name, error=error)

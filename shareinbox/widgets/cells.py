@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import split_graphemes
 
 from shareinbox.i18n import _, pgettext
 from shareinbox.text import one_line
@@ -20,16 +20,23 @@ ELLIPSIS = "…"
 
 
 def fit(text: str, width: int) -> str:
-    """`text` (sanitised) as exactly `width` cells: padded, or cut with an ellipsis."""
+    """`text` (sanitised) as exactly `width` cells: padded, or cut with an ellipsis.
+
+    The cut falls between graphemes (as Rich measures them), so a combining
+    mark or an emoji sequence is never split from its base character.
+    """
     text = one_line(text)
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    cut = text[: width - 1]
-    while cell_len(cut) > width - 1:
-        cut = cut[:-1]
-    return set_cell_size(cut + ELLIPSIS, width)
+    spans, total = split_graphemes(text)
+    if total <= width:
+        return text + " " * (width - total)
+    used = end = 0
+    for _start, stop, cells in spans:
+        if used + cells > width - 1:
+            break
+        used, end = used + cells, stop
+    return text[:end] + ELLIPSIS + " " * (width - 1 - used)
 
 
 STATUS_NAMES = {"new": "New", "open": "Open", "waiting": "Waiting", "done": "Done",
@@ -46,14 +53,14 @@ def status_label(status: str, *, short: bool = False) -> str:
 
 
 def received(ts: float | None, now: float, tz: ZoneInfo) -> str:
-    """A 5-cell time: HH:MM today, MM/DD this year, else YYYY."""
+    """A 5-cell time: HH:MM today, MM/DD within the last 300 days, else YYYY."""
     if ts is None:
         return ""
     when = datetime.fromtimestamp(ts, tz)
     today = datetime.fromtimestamp(now, tz)
     if when.date() == today.date():
         return when.strftime("%H:%M")
-    if when.year == today.year:
+    if (today.date() - when.date()).days < 300:
         return when.strftime("%m/%d")
     return when.strftime("%Y")
 

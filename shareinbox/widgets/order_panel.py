@@ -77,7 +77,8 @@ def order_text(order: dict[str, Any], info: dict[str, Any] | None) -> Text:
 
 
 class OrderPanel(Static):
-    """The orders of one thread (hidden when it has none).
+    """The orders of one thread (hidden when it has none, or when there is
+    neither an order link nor an order command to add to the header).
 
     Args:
         thread_id: the thread.
@@ -116,8 +117,10 @@ class OrderPanel(Static):
             self.update(self.shown)
             return
         self.orders = list(result.get("orders") or [])
-        self.display = bool(self.orders)
         lookup = bool(result.get("lookup"))
+        # Without a link or a look-up the header's order numbers say it all.
+        linked = any(safe_link(o.get("url")) for o in self.orders)
+        self.display = bool(self.orders) and (lookup or linked)
         self.infos = {str(o["order_id"]): {"pending": True} for o in self.orders
                       if lookup}  # fmt: skip
         self._show()

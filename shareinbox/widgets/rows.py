@@ -6,6 +6,7 @@ Columns drop and shrink with the width so that the list stays usable at
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from shareinbox import i18n
 from shareinbox.i18n import _
 from shareinbox.widgets.cells import (
     fit,
@@ -61,8 +63,13 @@ class Column:
     width: int
 
 
-def layout(width: int) -> list[Column]:
+def layout(width: int) -> tuple[Column, ...]:
     """The columns for a list `width` cells wide (one space between columns)."""
+    return _layout(width, i18n.language())
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(width: int, language: str) -> tuple[Column, ...]:
     labels = [status_label(s, short=True) for s in _STATUSES] + [_("Status")]
     status = max(cell_len(label) for label in labels)
     if width >= 110:
@@ -77,7 +84,7 @@ def layout(width: int) -> list[Column]:
     used = sum(w for _, w in fixed) + len(fixed)
     columns = [Column(name, w) for name, w in fixed]
     columns.insert(1, Column("subject", max(width - used, 8)))
-    return columns
+    return tuple(columns)
 
 
 class RowRenderer:

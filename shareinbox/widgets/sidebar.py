@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from shareinbox.bindings import translate_bindings
 from shareinbox.i18n import N_, _, pgettext
 from shareinbox.text import one_line
 
@@ -58,6 +59,7 @@ class ViewSidebar(OptionList):
         self.counts: dict[str, int] = {}
         self._label_width = 16
         super().__init__(*(Option(self._prompt(v), id=v) for v in self.views), id=id)
+        translate_bindings(self)
 
     def _prompt(self, view: str) -> Content:
         label = view_label(view)

@@ -20,6 +20,14 @@ class StatusBar(Static):
         self.account_errors: dict[str, str] = {}
         self.connected = False
 
+    def on_mount(self) -> None:
+        """Follow the app's connection state."""
+        self.watch(self.app, "online", self._online)
+
+    def _online(self, online: bool) -> None:
+        self.connected = online
+        self.show()
+
     def set_account(self, account: str, error: str | None) -> None:
         """Record an account's error (None: it works again)."""
         if error:

@@ -25,7 +25,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from shareinbox.i18n import N_
+from shareinbox.bindings import translate_bindings
+from shareinbox.i18n import N_, _
 from shareinbox.widgets import rows
 from shareinbox.widgets.cells import fit
 
@@ -82,6 +83,7 @@ class ThreadList(ScrollView, can_focus=True):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        translate_bindings(self)
         self.total = 0
         self._now = now
         self._renderer = renderer
@@ -159,6 +161,8 @@ class ThreadList(ScrollView, can_focus=True):
         if threads is None:
             self._want(page)
             return None
+        if row >= PAGE // 2 and (page + 1) * PAGE < self.total:
+            self._want(page + 1)  # read ahead, so scrolling rarely waits
         return threads[row] if row < len(threads) else None
 
     @property
@@ -196,6 +200,9 @@ class ThreadList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self._width()
         base = self.rich_style
+        if index == 0 and self.total == 0 and self._pages:
+            dim = base + self.get_component_rich_style("thread-list--dim")
+            return Strip([Segment(fit(_("No threads here"), width), dim)])
         if index >= self.total:
             return Strip.blank(width, base)
         now = self._now()

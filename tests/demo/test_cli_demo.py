@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from shareinbox.cli import main
-from tests.daemon.harness import REPO, remove_tree, short_dir
+from shareinbox.client import SyncClient
+from shareinbox.sync.parse import parse_message
+from tests.daemon.harness import REPO, remove_tree, short_dir, wait_for
 
 
 @pytest.fixture
@@ -46,6 +48,20 @@ def _wait_for(lines: queue.Queue[str], prefix: str) -> str:
             return line[len(prefix) :].strip()
 
 
+def _reply(socket: Path, thread_id: int, mail: Path) -> None:
+    """Answer a thread as the admin; the daemon writes the mail to `mail`."""
+    with SyncClient(socket) as client:
+        client.call("claim", thread_id=thread_id)
+        client.call("save_draft", thread_id=thread_id,
+                    body="Yes, we ship to the US: 2,400 yen for two mugs.")  # fmt: skip
+        client.call("submit", thread_id=thread_id)
+    wait_for(lambda: any(mail.glob("*.eml")), timeout=30)
+    (sent,) = mail.glob("*.eml")
+    parsed = parse_message(sent.read_bytes())
+    assert parsed.to[0].addr == "john.smith@example.com"
+    assert "2,400 yen" in parsed.text
+
+
 def test_demo_serves_the_sample_and_cleans_up(
     temp_root: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -59,6 +75,7 @@ def test_demo_serves_the_sample_and_cleans_up(
         lines = _lines(proc)
         config = Path(_wait_for(lines, "config:"))
         socket = Path(_wait_for(lines, "socket:"))
+        mail = Path(_wait_for(lines, "mail:").split(" (")[0])
         directory = config.parent
         assert directory.parent == temp_root
         assert socket.exists()
@@ -71,8 +88,30 @@ def test_demo_serves_the_sample_and_cleans_up(
         assert sum(t["overdue"] for t in threads) == 1
         assert main(["--config", str(config), "search", "返金", "--json"]) == 0
         assert json.loads(capsys.readouterr().out)
+        english = next(t for t in threads if t["customer"] == "john.smith@example.com")
+        _reply(socket, english["id"], mail)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert not directory.exists()
+    assert list(temp_root.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_a_dropped_session_still_cleans_up(temp_root: Path, signum: int) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp_root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shareinbox", "demo", "--no-tui"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        directory = Path(_wait_for(_lines(proc), "config:")).parent
+        assert directory.exists()
+        proc.send_signal(signum)
+        proc.wait(60)
     finally:
         if proc.poll() is None:
             proc.kill()

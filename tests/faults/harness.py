@@ -124,8 +124,12 @@ def stored_identities(db: Path, folder: str = "INBOX") -> dict[int, str]:
     return {int(uid): str(mid) for uid, mid in rows}
 
 
-def check_consistent(db: Path) -> int:
-    """Assert the store is whole and agrees with itself; return its message count."""
+def check_consistent(db: Path, expunged: int = 0) -> int:
+    """Assert the store is whole and agrees with itself; return its message count.
+
+    Args:
+        expunged: messages kept as history that the server no longer has.
+    """
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         one = conn.execute
@@ -141,17 +145,19 @@ def check_consistent(db: Path) -> int:
         max_uid = one("SELECT COALESCE(MAX(uid), 0) FROM message_location").fetchone()[
             0
         ]
-    assert messages == keys == locations == indexed == bodies == counted
+    assert messages == keys == indexed == bodies == counted
+    assert locations == messages - expunged
     # The cursor never claims more than the rows it was written with.
     assert cursor is None or cursor[0] is None or max_uid < cursor[0]
     return int(messages)
 
 
 def assert_store_equals_server(
-    db: Path, server: DovecotServer, user: str, folder: str = "INBOX"
-) -> None:
+    db: Path, server: DovecotServer, user: str, folder: str = "INBOX",
+    expunged: int = 0,
+) -> None:  # fmt: skip
     """The store holds exactly the server's messages, once each."""
-    check_consistent(db)
+    check_consistent(db, expunged)
     on_server = server_identities(server, user, folder)
     assert on_server, "the server folder is empty"
     assert stored_identities(db, folder) == on_server

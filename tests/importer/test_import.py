@@ -11,6 +11,7 @@ from shareinbox import paths
 from shareinbox.cli import main
 from shareinbox.config import Config, load_config
 from shareinbox.daemon.runtime import data_dir_lock
+from shareinbox.importer import quick_key
 from shareinbox.store import mirror, search
 from shareinbox.store.db import Store
 from shareinbox.store.ingest import Incoming, Mailbox, PlainPolicy, ingest
@@ -176,3 +177,28 @@ def test_live_thread_keeps_its_status(
     assert "1 added" in _import(config, path, capsys)
     # the old reply joined the thread someone works on: it stays new
     assert _rows(config, "SELECT status, message_count FROM thread") == [("new", 2)]
+
+
+def test_known_mail_is_recognised_from_its_headers(
+    config: Config, mbox_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _import(config, mbox_file, capsys)
+    keys = {row[0] for row in _rows(config, "SELECT dedupe_key FROM message")}
+    # the second run skips every message before parsing its body
+    assert {quick_key(raw) for raw in MAILS} == keys
+    assert quick_key(BROKEN).startswith("sha256:")
+    assert quick_key(ORIGINAL) == "<1.test@example.jp>"
+
+
+def test_flagged_spam_stays_spam(
+    config: Config, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spam.mbox"
+    box = mailbox.mbox(path)
+    box.add(b"X-Spam-Flag: YES\r\n" + message(7, subject="当選のお知らせ",
+                                             sender=("x", "win@spam.example")))  # fmt: skip
+    box.add(ENGLISH)
+    box.close()
+    assert "2 added" in _import(config, path, capsys)
+    rows = _rows(config, "SELECT status, spam_reason FROM thread ORDER BY id")
+    assert rows == [("spam", "X-Spam-Flag: YES"), ("done", None)]

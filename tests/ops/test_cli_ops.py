@@ -125,9 +125,7 @@ def test_spam_commands(
     assert main(_cli(daemon, "tanaka", "spam", "block")) == 1
 
 
-def test_orders_command(
-    daemon: InProcessDaemon, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _store_order_mail(daemon: InProcessDaemon) -> str:
     from shareinbox.policy import TeamPolicy
     from shareinbox.store import mirror
     from shareinbox.store.ingest import Incoming, Mailbox, ingest
@@ -139,7 +137,13 @@ def test_orders_command(
         found = ingest(conn, Mailbox(account, frozenset({SHOP})),
                        Incoming(raw, parse_message(raw), 1_772_413_200.0),
                        policy=TeamPolicy(daemon.config), now=1_772_413_200.0)  # fmt: skip
-    thread = str(found.thread_id)
+    return str(found.thread_id)
+
+
+def test_orders_command(
+    daemon: InProcessDaemon, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thread = _store_order_mail(daemon)
     assert main(_cli(daemon, "suzuki", "orders", thread, "--lookup")) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"{RAKUTEN}  https://oms.example/o/{RAKUTEN}",
@@ -149,3 +153,12 @@ def test_orders_command(
     ]
     assert main(_cli(daemon, "suzuki", "orders", thread, "--json")) == 0
     assert json.loads(capsys.readouterr().out)["orders"][0]["order_id"] == RAKUTEN
+
+
+def test_show_links_the_orders(
+    daemon: InProcessDaemon, capsys: pytest.CaptureFixture[str]
+) -> None:
+    thread = _store_order_mail(daemon)
+    assert main(_cli(daemon, "suzuki", "show", thread)) == 0
+    out = capsys.readouterr().out
+    assert f"  orders {RAKUTEN}  https://oms.example/o/{RAKUTEN}\n" in out

@@ -188,3 +188,46 @@ def test_history_import_runs_no_rules(inbox_factory: Factory) -> None:
                         Incoming(raw, parse_message(raw), MONDAY_10),
                         policy=inbox.policy, now=MONDAY_10, notify=False)  # fmt: skip
     assert inbox.thread(result.thread_id)["assignee"] is None
+
+
+def test_set_status_spam_is_the_spam_action(inbox_factory: Factory) -> None:
+    inbox = inbox_factory(
+        rules='[[rule]]\nname = "広告"\nsubject = ["広告"]\nset_status = "spam"\n'
+    )
+    thread = inbox.put(mail(subject="【広告】セール")).thread_id
+    row = inbox.thread(thread)
+    assert (row["status"], row["spam_reason"]) == ("spam", "rule 広告")
+    found = {k: d for k, _, d in events(inbox, thread)}
+    assert found["message.new"]["notify"] is False
+
+
+def test_replies_keep_their_thread_out_of_spam_and_lock(inbox_factory: Factory) -> None:
+    rules = (
+        '[[rule]]\nname = "迷惑"\nbody = ["casino"]\nspam = true\n'
+        '[[rule]]\nname = "完了"\nbody = ["解決"]\nset_status = "done"\ntags = ["解決"]\n'
+    )
+    inbox = inbox_factory(rules=rules)
+    thread = inbox.put(mail()).thread_id
+    with inbox.store.write() as conn:
+        conn.execute(
+            "UPDATE thread SET locked_by = 'suzuki', lock_expires_at = ? WHERE id = ?",
+            (MONDAY_10 + H, thread),
+        )
+    reply = mail(message_id="<m2@x>", in_reply_to="<m1@example.jp>",
+                 body="casino の広告ではありません。解決しました")  # fmt: skip
+    inbox.put(reply, at=MONDAY_10 + 60)
+    row = inbox.thread(thread)
+    assert row["status"] == "new"  # neither spam nor done under suzuki's lock
+    assert texts(inbox, thread) == ["rule 完了: tagged 解決"]
+
+
+def test_header_rule_from_the_config_file(inbox_factory: Factory) -> None:
+    rules = (
+        '[[rule]]\nname = "カート"\nset_status = "done"\nnotify = false\n'
+        '[[rule.header]]\nname = "X-Cart-Event"\ncontains = "ORDER-CONFIRMED"\n'
+    )
+    inbox = inbox_factory(rules=rules)
+    confirmed = inbox.put(mail(headers="X-Cart-Event: order-confirmed; id=5")).thread_id
+    other = inbox.put(mail(message_id="<m2@x>", subject="別件")).thread_id
+    assert inbox.thread(confirmed)["status"] == "done"
+    assert inbox.thread(other)["status"] == "new"

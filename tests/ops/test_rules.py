@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from shareinbox.config import RuleConfig
+from shareinbox.mailfacts import header_map
 from shareinbox.rules import (
     MailFacts,
     address_matches,
     evaluate,
     fold,
-    header_map,
+    matches,
+    matching,
     spam_verdict,
     try_rule,
 )
@@ -132,6 +134,7 @@ CASES = [
 def test_conditions(rule: RuleConfig, mail_kw: dict[str, str], expected: bool) -> None:
     result = try_rule(rule, facts(**mail_kw))
     assert result.matched is expected, result.reason
+    assert matches(rule, facts(**mail_kw)) is expected
 
 
 def test_reasons_say_why() -> None:
@@ -154,8 +157,10 @@ def test_stop_skips_the_rest() -> None:
         (False, True),
         (False, True),
     ]
+    assert matching(rules, facts(subject="返品")) == rules[:1]
     results = evaluate(rules, facts(subject="在庫"))
     assert [r.matched for r in results] == [False, True, True]
+    assert matching(rules, facts(subject="在庫")) == rules[1:]
 
 
 def test_raw_headers_read_once_and_only_when_needed() -> None:
@@ -168,7 +173,8 @@ def test_raw_headers_read_once_and_only_when_needed() -> None:
 
     f = MailFacts.from_parsed("support", parse_message(raw), source)
     try_rule(RuleConfig("r", subject=("x",)), f)
-    assert calls == []
+    assert spam_verdict(f, honour_headers=True, blocked=()) is None
+    assert calls == []  # the spam headers are kept by the parser: no raw read
     assert f.header("X-Custom") == "a\nb"
     assert f.header("x-other") is None
     assert calls == [1]

@@ -233,3 +233,46 @@ def test_team_settings(inbox_factory: Factory) -> None:
         "orders": {"url": True, "lookup": False},
         "rules": ["返品"],
     }  # fmt: skip
+
+
+def _gone(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "State:\tZ" in status  # a zombie left for init to reap
+
+
+def test_timeout_kills_the_command_s_children(tmp_path: Path) -> None:
+    import time
+
+    from shareinbox.order_lookup import run_lookup
+    from tests.daemon.harness import wait_for
+
+    pid_file = tmp_path / "child.pid"
+    command = script(
+        tmp_path,
+        "slow.py",
+        "import subprocess, sys, time\n"
+        "child = subprocess.Popen(['sleep', '60'])\n"  # holds stdout and stderr
+        f"open({str(pid_file)!r}, 'w').write(str(child.pid))\n"
+        "time.sleep(60)\n",
+    )
+    started = time.monotonic()
+    result = run_lookup(command, RAKUTEN, 1.0)
+    assert "longer than 1 s" in result.error
+    assert time.monotonic() - started < 10
+    wait_for(lambda: _gone(int(pid_file.read_text())), 5)
+
+
+def test_lookups_are_limited_and_ids_checked(tmp_path: Path) -> None:
+    from shareinbox import order_lookup
+
+    command = script(tmp_path, "good.py", GOOD)
+    assert order_lookup.run_lookup(command, RAKUTEN, 5).ok
+    assert "not an order number" in order_lookup.run_lookup(command, "-rf", 5).error
+    assert "cannot be split" in order_lookup.run_lookup('"open', RAKUTEN, 5).error
+    with order_lookup._RUNNING, order_lookup._RUNNING:
+        busy = order_lookup.run_lookup(command, RAKUTEN, 5)
+    assert "try again" in busy.error
+    assert order_lookup.run_lookup(command, RAKUTEN, 5).ok

@@ -103,23 +103,38 @@ class Shop:
 
 def start_shop(
     tmp_path: Path, socket_dir: Path, imap: DovecotServer, smtp: SmtpServer,
-    monkeypatch: pytest.MonkeyPatch, *, extra: str = "",
+    monkeypatch: pytest.MonkeyPatch, *, extra: str = "", run_sender: bool = True,
 ) -> Shop:  # fmt: skip
-    """Start the daemon and the sender for a fresh Dovecot user."""
+    """Start the daemon (and the sender's thread) for a fresh Dovecot user."""
     user = imap.new_user()
     config = shop_config(tmp_path, socket_dir, imap, user, smtp.port, extra)
     monkeypatch.setenv("SHAREINBOX_PASSWORD_SUPPORT", imap.password)
+    prepare_store(config, user)
+    daemon = InProcessDaemon(config).start()
+    sender = new_sender(daemon)
+    if run_sender:
+        sender.start()
+    return Shop(config, daemon, sender, smtp, imap, user)
+
+
+def prepare_store(config: Config, user: str) -> None:
+    """Create the store with the account row (so seeded threads use it)."""
     config.server.data_dir.mkdir(parents=True, exist_ok=True)
     store = Store(paths.database_file(config.server.data_dir))
     with store.write() as conn:
         mirror.ensure_account(conn, "support", f"{user}@example.test")
     store.close()
-    daemon = InProcessDaemon(config).start()
-    sender = OutboxSender(
-        daemon.store, config, on_commit=daemon.server.notify, poll=0.05, retry=FAST
+
+
+def new_sender(daemon: InProcessDaemon) -> OutboxSender:
+    """An outbox sender on the daemon's store (a fresh one is a restart)."""
+    return OutboxSender(
+        daemon.store,
+        daemon.config,
+        on_commit=daemon.server.notify,
+        poll=0.05,
+        retry=FAST,
     )
-    sender.start()
-    return Shop(config, daemon, sender, smtp, imap, user)
 
 
 @pytest.fixture
@@ -142,4 +157,20 @@ def shop(
     running = start_shop(tmp_path, socket_dir, imap, smtp, monkeypatch)
     yield running
     running.sender.stop()
+    running.daemon.stop()
+
+
+@pytest.fixture
+def halted_shop(
+    tmp_path: Path,
+    socket_dir: Path,
+    imap: DovecotServer,
+    smtp: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Shop]:
+    """A daemon whose sender does not run by itself (the test drives it)."""
+    running = start_shop(
+        tmp_path, socket_dir, imap, smtp, monkeypatch, run_sender=False
+    )
+    yield running
     running.daemon.stop()

@@ -184,3 +184,49 @@ def test_discard_frees_the_lock_and_submit_refuses_problems(shop: Shop) -> None:
             client.call("submit", thread_id=thread_id)
     wait_for(lambda: shop.sender.passes > 2)
     assert shop.smtp.received() == []
+
+
+def test_withdraw_before_sending_but_not_after(halted_shop: Shop) -> None:
+    shop = halted_shop
+    thread_id = shop.thread()
+    with shop.client("sato") as sato:
+        sato.call("claim", thread_id=thread_id)
+        sato.call("save_draft", thread_id=thread_id, body="山田様\n\n間違い")
+        oid = sato.call("submit", thread_id=thread_id)["id"]
+        with shop.client("suzuki") as suzuki, pytest.raises(PermissionDenied):
+            suzuki.call("withdraw", outbox_id=oid)
+        assert sato.call("withdraw", outbox_id=oid)["state"] == "draft"
+        sato.call("claim", thread_id=thread_id)
+        sato.call("submit", thread_id=thread_id)
+    with shop.client("tanaka") as tanaka:
+        tanaka.call("approve", outbox_id=oid)
+        shop.sender.run_once()
+        assert shop.row(oid)["state"] == "sent"
+        with pytest.raises(Conflict):
+            tanaka.call("withdraw", outbox_id=oid)
+
+
+def test_a_dropped_session_loses_nothing(shop: Shop) -> None:
+    thread_id = shop.thread()
+    with shop.client("suzuki") as first:  # the SSH session that drops
+        first.call("claim", thread_id=thread_id)
+        first.call("save_draft", thread_id=thread_id, body="山田様\n\n書きかけ")
+
+    def lapsed() -> bool:
+        with shop.client("tanaka") as look:
+            return (
+                look.call("show_thread", thread_id=thread_id)["thread"]["locked_by"]
+                is None
+            )
+
+    wait_for(lapsed)  # release_on_disconnect = 1s
+    with shop.client("suzuki") as again:
+        assert (
+            again.call("get_draft", thread_id=thread_id)["body"] == "山田様\n\n書きかけ"
+        )
+        saved = again.call("save_draft", thread_id=thread_id, body="山田様\n\n続き")
+        assert saved["body"] == "山田様\n\n続き"
+        assert (
+            again.call("show_thread", thread_id=thread_id)["thread"]["locked_by"]
+            == "suzuki"
+        )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
+from shareinbox.daemon.sender import OutboxSender
 from shareinbox.sync.parse import parse_message
 from tests.daemon.harness import wait_for
-from tests.outbox.conftest import FAST, Shop
+from tests.fixtures.dovecot import free_port
+from tests.outbox.conftest import FAST, Shop, start_shop
 
 
 def _reply(shop: Shop, login: str, thread_id: int, body: str, **args: object) -> int:
@@ -31,6 +37,7 @@ def test_a_reply_is_sent_filed_in_sent_and_stored_in_its_thread(shop: Shop) -> N
     row = shop.row(outbox_id)
     assert parsed.message_id == row["message_id"].strip("<>")
     assert row["appended_at"] is not None
+    assert row["raw"] is None  # filed: the bytes live on in the thread's message
     sent = shop.sent_folder()
     assert [parse_message(m).message_id for m in sent] == [parsed.message_id]
     with shop.client("suzuki") as client:
@@ -108,3 +115,67 @@ def test_a_temporary_answer_is_retried(shop: Shop) -> None:
     assert "451 4.3.0" in shop.row(outbox_id)["last_error"]
     shop.smtp.answer = None
     shop.wait_state(outbox_id, "sent")
+
+
+def _shop_with(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, extra: str
+) -> Shop:
+    shop = start_shop(
+        request.getfixturevalue("tmp_path"),
+        request.getfixturevalue("socket_dir"),
+        request.getfixturevalue("imap"),
+        request.getfixturevalue("smtp"),
+        monkeypatch,
+        extra=extra,
+    )
+    request.addfinalizer(shop.daemon.stop)
+    request.addfinalizer(shop.sender.stop)
+    return shop
+
+
+def test_sent_by_server_accounts_get_no_second_copy(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = _shop_with(request, monkeypatch, "sent_by_server = true")
+    outbox_id = _reply(shop, "suzuki", shop.thread(), "山田様\n\n承知しました。")
+    shop.wait_state(outbox_id, "sent")
+    assert len(shop.smtp.received()) == 1
+    assert shop.sent_folder() == []
+    assert shop.row(outbox_id)["appended_at"] is not None  # the server files it
+
+
+def test_an_iso_2022_jp_account_sends_iso_2022_jp_or_utf8(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shop = _shop_with(request, monkeypatch, 'charset = "iso-2022-jp"')
+    jis = _reply(shop, "suzuki", shop.thread(), "髙橋様\n\n①の件、承知しました。")
+    shop.wait_state(jis, "sent")
+    utf8 = _reply(shop, "suzuki", shop.thread(subject="別件"), "ありがとう😀")
+    shop.wait_state(utf8, "sent")
+    first, second = shop.smtp.received()
+    assert b'charset="ISO-2022-JP"' in first.data
+    assert parse_message(first.data).text.strip() == "髙橋様\n\n①の件、承知しました。"
+    assert b'charset="UTF-8"' in second.data
+    assert parse_message(second.data).text.strip() == "ありがとう😀"
+
+
+def test_a_reply_not_filed_while_imap_is_unreachable_is_filed_later(
+    halted_shop: Shop,
+) -> None:
+    shop = halted_shop
+    account = shop.config.accounts[0]
+    unreachable = replace(account, imap=replace(account.imap, port=free_port()))
+    broken = replace(shop.config, accounts=(unreachable,))
+    outbox_id = _reply(shop, "suzuki", shop.thread(), "山田様\n\n承知しました。")
+    OutboxSender(shop.store, broken, retry=FAST).run_once()
+    row = shop.row(outbox_id)
+    assert row["state"] == "sent"  # the mail left; only the copy is missing
+    assert row["appended_at"] is None
+    assert row["raw"] is not None
+    assert shop.sent_folder() == []
+    OutboxSender(shop.store, shop.config).file_unfiled()  # IMAP is back
+    row = shop.row(outbox_id)
+    assert row["appended_at"] is not None
+    assert row["raw"] is None
+    assert len(shop.sent_folder()) == 1
+    assert len(shop.smtp.received()) == 1

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from shareinbox.config import Config, load_config
-from shareinbox.reports.business import business_seconds_between
+from shareinbox.config import parse_config
+from shareinbox.reports.business import BusinessClock, business_seconds_between
 from shareinbox.reports.stats import median, percent, percentile
-from tests.fixtures.configs import write_config
 from tests.reports.fixture import jst
 
 H = 3600.0
+DAY = 86400.0
 
 
 @pytest.mark.parametrize(
@@ -29,20 +31,20 @@ H = 3600.0
         pytest.param(jst(3, 12), jst(2, 12), 0.0, id="backwards"),
     ],
 )
-def test_business_seconds(
-    tmp_path: Path, start: float, end: float, seconds: float
-) -> None:
-    config = _with_holiday(tmp_path)
-    assert business_seconds_between(start, end, config) == seconds
+def test_business_seconds(start: float, end: float, seconds: float) -> None:
+    assert business_seconds_between(start, end, HOLIDAY_CONFIG) == seconds
 
 
-def _with_holiday(tmp_path: Path) -> Config:
-    path = write_config(tmp_path)
-    text = path.read_text(encoding="utf-8").replace(
-        'first_response = "3h"', 'first_response = "3h"\nholidays = ["2026-03-04"]'
-    )
-    path.write_text(text, encoding="utf-8")
-    return load_config(path)
+HOLIDAY_CONFIG = parse_config(
+    """[shop]
+timezone = "Asia/Tokyo"
+[sla]
+first_response = "3h"
+business_hours = { days = "mon-fri", start = "09:00", end = "18:00" }
+holidays = ["2026-03-04"]
+""",
+    Path("business.toml"),
+)
 
 
 def test_stats() -> None:
@@ -56,3 +58,17 @@ def test_stats() -> None:
     assert percentile([], 90) is None
     assert percent(2, 3) == 66.7
     assert percent(0, 0) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.floats(min_value=jst(1, 0), max_value=jst(20, 0)),
+    length=st.floats(min_value=-DAY, max_value=12 * DAY),
+)
+def test_clock_agrees_with_day_by_day(start: float, length: float) -> None:
+    config = HOLIDAY_CONFIG
+    clock = BusinessClock(config, jst(1, 0), jst(10, 0))  # the span ends early:
+    # instants after it take the slow path, which must agree as well
+    assert clock.between(start, start + length) == pytest.approx(
+        business_seconds_between(start, start + length, config), abs=1e-6
+    )

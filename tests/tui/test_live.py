@@ -135,11 +135,13 @@ async def test_lost_daemon_shows_a_banner_and_reconnects(
         shop_daemon.stop()
         await wait_until(pilot, lambda: "Daemon unreachable" in screen_text(app))
         assert banner.display
+        assert "│ offline" in screen_text(app)
         again = InProcessDaemon(shop_daemon.config, clock=clock).start()
         try:
             seed_thread(again.store, subject="再接続後のメール", received_at=NOW)
             threads = app.screen.query_one(ThreadList)
             await wait_until(pilot, lambda: not banner.display and threads.total == 3)
             assert "再接続後のメール" in screen_text(app)
+            assert "offline" not in screen_text(app)
         finally:
             again.stop()

@@ -21,7 +21,7 @@ from shareinbox.widgets.order_panel import OrderPanel, safe_link
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.configs import write_config
 from tests.fixtures.seed import seed_thread
-from tests.tui.conftest import wait_until
+from tests.tui.conftest import AppMaker, wait_until
 from tests.tui.screen_text import screen_segments, screen_text
 from tests.tui.shop import NOW
 
@@ -156,3 +156,18 @@ def test_only_plain_http_links_are_accepted() -> None:
     for bad in ("javascript:alert(1)", "https://x.example/\x1b\\", "https://a b",
                 "https://例え.jp/", None, 5):  # fmt: skip
         assert safe_link(bad) is None
+
+
+async def test_without_a_link_or_command_the_header_is_enough(
+    tui: AppMaker, shop_daemon: InProcessDaemon
+) -> None:
+    late = shop_daemon.threads["late"]  # type: ignore[attr-defined]
+    app = tui()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.wait_connected()
+        app.push_screen(ThreadScreen(late))
+        await wait_until(pilot, lambda: bool(app.screen.query(OrderPanel)))
+        panel = app.screen.query_one(OrderPanel)
+        await wait_until(pilot, lambda: bool(panel.orders))
+        assert not panel.display
+        assert "Orders: 123456-20251231-0000000001" in screen_text(app)
