@@ -24,6 +24,7 @@ from tests.ops.conftest import mail
 from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
 from tests.tui.screen_text import screen_text
 from tests.tui.shop import NOW
+from tests.tui.waits import settled
 
 SHOP = "support@shop.example"
 
@@ -62,7 +63,7 @@ async def test_marking_spam_with_a_block_sends_the_next_mail_to_spam(
             pilot, lambda: thread_row(shop_daemon, fresh)["status"] == "spam"
         )
         threads = app.screen.query_one(ThreadList)
-        await wait_until(pilot, lambda: threads.total == 1)  # out of the new view
+        await wait_until(pilot, lambda: threads.total == 1 and settled(app))
     with shop_daemon.client(as_login="tanaka") as client:
         blocked = client.call("list_blocklist")["blocked"]
     assert [e["pattern"] for e in blocked] == ["jane@example.com"]
@@ -88,7 +89,7 @@ async def test_spam_only_blocks_nobody(
             pilot, lambda: thread_row(shop_daemon, fresh)["status"] == "spam"
         )
         threads = app.screen.query_one(ThreadList)
-        await wait_until(pilot, lambda: threads.total == 1)
+        await wait_until(pilot, lambda: threads.total == 1 and settled(app))
     with shop_daemon.client(as_login="tanaka") as client:
         assert client.call("list_blocklist")["blocked"] == []
 
@@ -114,7 +115,7 @@ async def test_restore_brings_spam_back_and_can_unblock(
         await wait_until(
             pilot, lambda: thread_row(shop_daemon, spam)["status"] == "new"
         )
-        await wait_until(pilot, lambda: threads.total == 0)
+        await wait_until(pilot, lambda: threads.total == 0 and settled(app))
         assert any(f"Thread {spam} is back in new" in t for t in toasts(app))
     with shop_daemon.client(as_login="tanaka") as client:
         assert client.call("list_blocklist")["blocked"] == []
