@@ -9,16 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Input
 
 from shareinbox.app import ShareinboxApp
 from shareinbox.screens.report import ReportScreen
+from shareinbox.screens.report_parts import table
 from shareinbox.screens.report_range import RangeDialog, parse_range
+from shareinbox.store import history
 from shareinbox.widgets.charts import BarChart, ColumnChart, column_cell, hbar
 from tests.daemon.harness import InProcessDaemon
 from tests.tui.conftest import toasts, wait_until
 from tests.tui.report_shop import NOW, start_week_daemon, week_app
-from tests.tui.screen_text import screen_lines
+from tests.tui.screen_text import screen_lines, screen_segments, screen_text
 
 ReportApp = Callable[..., ShareinboxApp]
 
@@ -189,3 +192,38 @@ def test_custom_ranges_are_read_or_refused() -> None:
     for bad in ("2026-03-05 2026-03-01", "March", "2026-03-01 2026-03-02 2026-03-03"):
         with pytest.raises(ValueError):
             parse_range(bad)
+
+
+def test_tables_stay_aligned_with_wide_and_ambiguous_characters() -> None:
+    columns = [("Name", 10, False), ("n", 4, True), ("Median", 8, True)]
+    rows = [("田中 花子", "12", "2h 00m"), ("木村 ①様", "3", "-"),
+            ("a-very-long-login", "1234", "17h 00m")]  # fmt: skip
+    lines = table(columns, rows).plain.splitlines()
+    assert len(lines) == 4
+    assert {cell_len(line) for line in lines} == {10 + 1 + 4 + 1 + 8}
+    # equal widths and the same ASCII tail: the name column is exactly 10 cells
+    assert lines[1].endswith("  12   2h 00m")
+    assert lines[2].endswith("   3        -")
+    assert lines[3] == "a-very-lo… 1234  17h 00m"
+
+
+async def test_hostile_tags_are_plain_text(
+    report_app: ReportApp, week_daemon: InProcessDaemon
+) -> None:
+    hostile = "\x1b]52;c;QUFB\x07[@click=app.quit]返品\x1b[2J"
+    with week_daemon.store.write() as conn:
+        history.add_tags(conn, _thread_id(week_daemon, "件名 D"), [hostile])
+    app = report_app()
+    async with app.run_test(size=(100, 120)) as pilot:
+        await open_report(pilot, app)
+        assert "\x1b" not in screen_segments(app)
+        assert "[@click=app.q…" in screen_text(app)  # cut to its column, as text
+        assert isinstance(app.screen, ReportScreen)
+
+
+def _thread_id(daemon: InProcessDaemon, subject: str) -> int:
+    with daemon.store.read() as conn:
+        row = conn.execute(
+            "SELECT id FROM thread WHERE subject = ?", (subject,)
+        ).fetchone()
+    return int(row[0])
