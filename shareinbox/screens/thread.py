@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import containers
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from shareinbox.bindings import translate_bindings
@@ -55,7 +56,7 @@ class ThreadScreen(ThreadActions):
         """Banner, header, conversation, footer."""
         yield ConnectionBanner()
         yield Static(_("Loading…"), id="thread-header", markup=False)
-        with Horizontal(id="thread-body"):
+        with containers.Horizontal(id="thread-body"):
             yield VerticalScroll(id="conversation")
             yield OrderPanel(self.thread_id, self.inbox_app.request, id="orders")
         yield Footer()
