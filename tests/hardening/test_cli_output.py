@@ -202,3 +202,32 @@ def test_undecodable_bytes_in_an_argument_give_a_clear_answer(
     assert main(world.cli("history", argument + "@example.jp")) == 1
     error = capsys.readouterr().err
     assert "no customer with the address \ufffd\ufffd@example.jp" in error
+
+
+def test_a_mail_dated_year_9999_is_shown(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its Date was stored, and showing it in Asia/Tokyo overflowed datetime:
+    ``show`` answered with an internal error instead of the mail."""
+    from shareinbox.store.ingest import Incoming, Mailbox, PlainPolicy, ingest
+    from shareinbox.sync.parse import parse_message
+
+    raw = (
+        b"Date: Fri, 31 Dec 9999 23:00:00 +0000\r\nFrom: far@example.jp\r\n"
+        b"Subject: future\r\nMessage-ID: <future@example.jp>\r\n\r\nfrom the future\r\n"
+    )
+    with world.daemon.store.write() as conn:
+        stored = ingest(
+            conn,
+            Mailbox(1, frozenset({"support@example.test"})),
+            Incoming(raw, parse_message(raw), 1_767_225_600.0),
+            policy=PlainPolicy(),
+            now=1_767_225_600.0,
+        )
+        conn.execute(
+            "UPDATE message SET date_at = 253402297200 WHERE id = ?",
+            (stored.message_id,),
+        )  # a row stored before dates were checked
+    assert main(world.cli("show", str(stored.thread_id))) == 0
+    assert "from the future" in capsys.readouterr().out
+    assert parse_message(raw).date is None
