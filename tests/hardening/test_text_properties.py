@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,7 @@ from rich.cells import cell_len
 from shareinbox.store.search import normalize
 from shareinbox.sync.subject import normalize_subject
 from shareinbox.text import clean, one_line
-from shareinbox.widgets.cells import fit
+from shareinbox.widgets.cells import fit, full_time, received
 
 FAST = settings(max_examples=200, deadline=None)
 
@@ -123,3 +124,12 @@ def test_found_case_half_width_kana_before_a_combining_mark() -> None:
     """Found by the property: ｶ + U+3099 normalised to カ + U+3099, not ガ."""
     assert normalize("ｶ\u3099") == "ガ"
     assert normalize("ｶﾞ") == normalize("ガ") == "ガ"
+
+
+def test_times_out_of_range_show_as_nothing() -> None:
+    """A date stored before dates were checked (year 9999 UTC is year 10000
+    in Tokyo) made the conversation view raise instead of drawing."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    assert full_time(253402297200.0, tokyo) == ""
+    assert received(253402297200.0, 1_767_225_600.0, tokyo) == ""
+    assert full_time(1_767_225_600.0, tokyo) == "2026-01-01 09:00"
