@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SRC := shareinbox tests bench
 
-.PHONY: venv test check lint typecheck pytest test-faults bench clean
+.PHONY: venv demo test check lint typecheck pytest test-faults bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed
+
+demo: venv
+	$(VENV)/bin/shareinbox demo
 
 lint: venv
 	$(VENV)/bin/ruff format --check $(SRC)

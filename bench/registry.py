@@ -40,12 +40,13 @@ BENCHES: tuple[Bench, ...] = (
 
 
 def load(bench: Bench) -> BenchFunction | None:
-    """The benchmark's ``run`` function, or None when its module is not there."""
+    """The benchmark's ``run`` function; None when its module (or its ``run``)
+    is not there yet."""
     try:
         module = importlib.import_module(bench.module)
     except ModuleNotFoundError as e:
         if e.name != bench.module:
             raise
         return None
-    function: BenchFunction = module.run
+    function: BenchFunction | None = getattr(module, "run", None)
     return function

@@ -145,9 +145,8 @@ def machine() -> dict[str, str]:
 
 
 def render(sections: list[Section], about: dict[str, str], intro: list[str]) -> str:
-    """The whole benchmarks page."""
-    lines = ["# Benchmarks", ""]
-    lines += [*intro, ""]
+    """The generated part of the benchmarks page."""
+    lines = [*intro, ""]
     lines += ["| machine | |", "|---|---|"]
     lines += [f"| {key} | {value} |" for key, value in about.items()]
     lines.append("")

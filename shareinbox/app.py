@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -52,6 +54,8 @@ class ShareinboxApp(App[None]):
             "ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False
         ),
         Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
+        Binding("o", "outbox", N_("Outbox"), id="app.outbox"),
+        Binding("A", "approvals", N_("Approvals"), id="app.approvals"),
     ]
 
     online = reactive(False)
@@ -72,6 +76,7 @@ class ShareinboxApp(App[None]):
         self.client: Client | None = None
         self.me: dict[str, Any] = {}
         self.offline_reason = ""
+        self.mail_toasts: deque[float] = deque()  # when new-mail toasts were shown
         self._client_factory = client_factory
         self._last_seq: int | None = None
         self._connected_once = asyncio.Event()
@@ -135,8 +140,12 @@ class ShareinboxApp(App[None]):
     def _each_screen(self, method: str, *args: Any) -> None:
         for screen in list(self.screen_stack):
             handler = getattr(screen, method, None)
-            if handler is not None:
+            if handler is None:
+                continue
+            try:
                 handler(*args)
+            except NoMatches:  # a screen being closed has lost its widgets
+                log.debug("%s: %s skipped", screen, method)
 
     async def request(self, op: str, **args: Any) -> Any:
         """Run a daemon operation; raises the daemon's error (DaemonUnavailable
@@ -170,6 +179,23 @@ class ShareinboxApp(App[None]):
 
         self.push_screen(HelpScreen(self.screen))
 
+    def action_outbox(self) -> None:
+        """My replies on their way: drafts, approval, queue, sent, failed."""
+        from shareinbox.screens.outbox import OutboxScreen
+
+        if not isinstance(self.screen, OutboxScreen):
+            self.push_screen(OutboxScreen())
+
+    def action_approvals(self) -> None:
+        """Replies waiting for a supervisor's approval."""
+        from shareinbox.screens.approvals import ApprovalsScreen
+
+        if self.me.get("role") not in ("supervisor", "admin"):
+            self.notify(_("Only supervisors approve replies; yours are in the outbox (o)"),
+                        markup=False)  # fmt: skip
+        elif not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The command palette: every action of the current screen, translated."""
         from shareinbox.screens.palette import screen_commands
@@ -177,12 +203,19 @@ class ShareinboxApp(App[None]):
         yield from screen_commands(self, screen)
 
 
+def compose_reply(app: ShareinboxApp, thread: dict[str, Any]) -> Screen[Any]:
+    """The reply editor for a thread (the default `reply_screen`)."""
+    from shareinbox.screens.compose import ComposeScreen
+
+    return ComposeScreen(int(thread["id"]), thread)
+
+
 def make_app(
     config: Config,
     client_factory: ClientFactory,
     *,
     clock: Clock | None = None,
-    reply_screen: ReplyScreenFactory | None = None,
+    reply_screen: ReplyScreenFactory | None = compose_reply,
     language: str | None = None,
 ) -> ShareinboxApp:
     """The TUI for `config`, talking to the daemon through `client_factory`.
@@ -191,8 +224,9 @@ def make_app(
         config: the configuration (shop time zone, accounts, [ui] settings).
         client_factory: makes a connected `Client` (called again to reconnect).
         clock: the time source for deadlines and times (tests fix it).
-        reply_screen: ``factory(app, thread) -> Screen`` opened by `r`; without
-            it `r` explains that replying is not available here.
+        reply_screen: ``factory(app, thread) -> Screen`` opened by `r` (default:
+            the reply editor); with None `r` explains that replying is not
+            available here.
         language: "ja" or "en"; default from the config, else $LANG.
     """
     i18n.setup(language or config.language)

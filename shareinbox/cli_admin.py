@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import os
 import smtplib
@@ -163,6 +164,27 @@ def _check_account(account: AccountConfig, report: _Report) -> None:
         )
     else:
         report.ok(f"SMTP login at {account.smtp.host}:{account.smtp.port}")
+    for index in range(len(account.relays)):
+        _check_relay(account, index, report)
+
+
+def _check_relay(account: AccountConfig, index: int, report: _Report) -> None:
+    """Log in to a mall relay with its own password source."""
+    from shareinbox.sync.smtp import SmtpTransport
+
+    relay, name = account.relays[index], relay_name(account, index)
+    key = f"{account.name}.{name}"
+    where = f"{relay.smtp.host}:{relay.smtp.port}"
+    password = functools.partial(secrets.get_password, key, relay.smtp.password_command)
+    try:
+        SmtpTransport(relay.smtp, password, timeout=15).check()
+    except ShareinboxError as e:
+        report.bad(
+            f"relay {name}: {e.message}",
+            f"check the relay's smtp settings and its password ({key})",
+        )
+    else:
+        report.ok(f"relay {name}: SMTP login at {where}")
 
 
 def _smtp_login(account: AccountConfig, password: str) -> None:

@@ -55,6 +55,10 @@ def run_demo(args: argparse.Namespace) -> int:
     from shareinbox.store.db import Store
 
     directory = _temp_dir()
+    # A dropped SSH session (SIGHUP) or a kill (SIGTERM) while the TUI runs
+    # still unwinds through the clean-up below.
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, _unwind)
     try:
         login = setup.current_login()
         config = load_config(setup.write_demo_config(directory, login, _language()))
@@ -75,6 +79,10 @@ def run_demo(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     return 0
+
+
+def _unwind(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _announce(config: Path, socket: Path, mail: Path, threads: int) -> None:

@@ -131,6 +131,8 @@ def _save(client: SyncClient, args: argparse.Namespace) -> dict[str, Any]:
         draft["subject"] = args.subject
     if args.all:
         draft["reply_all"] = True
+    if args.then:
+        draft["then_status"] = args.then
     files = [(Path(p).name, _read_file(p)) for p in args.attach]
     client.call("claim", thread_id=args.thread)
     saved: dict[str, Any] = client.call("save_draft", **draft)

@@ -29,6 +29,11 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
         "--until", help="last DATE, inclusive (or ISO time); default: today"
     )
     parser.add_argument("--format", choices=["table", "csv", "json"], default=None)
+    parser.add_argument(
+        "--bom",
+        action="store_true",
+        help="start the CSV with a UTF-8 byte order mark (for Excel)",
+    )
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -46,7 +51,8 @@ def run_report(args: argparse.Namespace) -> int:
     if fmt == "json":
         out.print_json(report)
     elif fmt == "csv":
-        sys.stdout.write(to_csv(report))
+        # Excel takes a CSV without a BOM for Shift_JIS and garbles Japanese.
+        sys.stdout.write(("\ufeff" if args.bom else "") + to_csv(report))
     else:
         print_tables(report)
     return 0

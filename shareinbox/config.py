@@ -107,6 +107,7 @@ class RelayConfig:
     domains: tuple[str, ...]
     smtp: SmtpConfig
     name: str = ""
+    from_address: str = ""  # the From the mall registered (else the account's)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,12 @@ class AccountConfig:
     sent_by_server: bool = False  # Gmail / Microsoft 365 store sent mail themselves
     from_name: str = ""
     relays: tuple[RelayConfig, ...] = ()
+
+    @property
+    def own_addresses(self) -> frozenset[str]:
+        """Every address the team sends from: the account's and its relays'."""
+        addresses = {self.address, *(r.from_address for r in self.relays)}
+        return frozenset(a.strip().lower() for a in addresses if a)
 
 
 @dataclass(frozen=True)

@@ -154,13 +154,15 @@ def _smtp(s: Section, relay: bool = False) -> c.SmtpConfig:
 def _account(s: Section) -> c.AccountConfig:
     relays = []
     for r in s.tables("relay"):
-        relays.append(
-            c.RelayConfig(
-                domains=tuple(d.lower().lstrip("@") for d in r.strings("domains")),
-                smtp=_smtp(r.table("smtp", required=True), relay=True),
-                name=r.text("name", ""),
-            )
+        relay = c.RelayConfig(
+            domains=tuple(d.lower().lstrip("@") for d in r.strings("domains")),
+            smtp=_smtp(r.table("smtp", required=True), relay=True),
+            name=r.text("name", ""),
+            from_address=r.text("from", ""),
         )
+        if relay.from_address and "@" not in relay.from_address:
+            raise r.error("from", f"not a mail address: {relay.from_address!r}")
+        relays.append(relay)
         r.done()
     account = c.AccountConfig(
         name=s.text("name"),

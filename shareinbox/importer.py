@@ -102,9 +102,7 @@ def import_path(
     report = ImportReport(folders=[s.name for s in sources])
     with store.write() as conn:
         account_id = mirror.ensure_account(conn, account.name, account.address)
-    mailbox = Mailbox(
-        account_id, frozenset({account.address.strip().lower()}), config.orders.patterns
-    )
+    mailbox = Mailbox(account_id, account.own_addresses, config.orders.patterns)
     policy = _ImportPolicy(config, account.name)
     batch: list[_Item] = []
     for item in _items(sources):

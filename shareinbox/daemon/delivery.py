@@ -143,10 +143,10 @@ class Postman:
             row = outbox.get(conn, outbox_id, with_raw=True)
             if row is None or row["state"] != "queued" or row["raw"] is None:
                 return None
-            account = self.config.account(row["account"])
             try:
+                account = self.config.account(row["account"])
                 route = routes.route_for(account, views.recipients(row))
-            except ShareinboxError as e:
+            except ShareinboxError as e:  # account gone from the config, ...
                 self._fail(conn, row, e.message)
                 return None
             outbox.move(conn, outbox_id, ["queued"], "sending", self.ctx.now(),
@@ -157,7 +157,8 @@ class Postman:
         self.journal.begin(outbox_id, row["message_id"])
         recipients = tuple(views.recipients(row))
         return Attempt(outbox_id, account, route, row["message_id"],
-                       account.address, recipients, bytes(row["raw"]))  # fmt: skip
+                       route.from_address or account.address, recipients,
+                       bytes(row["raw"]))  # fmt: skip
 
     def transmit(self, attempt: Attempt) -> str | None:
         """Hand the mail to the transport; the server's answer, or None if not sent."""
@@ -264,6 +265,15 @@ class Postman:
             self.journal.finish(outbox_id)
             self.on_commit()
         return True
+
+    def resume(self, outbox_id: int) -> bool:
+        """Put a queued reply whose journal says it was being sent back in
+        ``sending``; False when it is in another state."""
+        with self.store.write() as conn:
+            row = outbox.get(conn, outbox_id)
+            return row is not None and outbox.move(
+                conn, outbox_id, ["queued"], "sending", self.ctx.now()
+            )
 
     def requeue(self, outbox_id: int) -> None:
         """Put an attempt that never reached the server back in the queue."""

@@ -35,6 +35,7 @@ from shareinbox.store.db import Store
 
 log = logging.getLogger(__name__)
 FILE_EVERY = 60.0  # seconds between attempts to file unfiled sent replies
+RECOVER_EVERY = 10.0  # seconds between attempts to settle undecided replies
 
 
 class OutboxSender:
@@ -79,6 +80,7 @@ class OutboxSender:
         self.passes = 0  # completed loop passes (tests wait on it)
         self._orphans: list[int] = []
         self._last_filing = 0.0
+        self._last_recovery = 0.0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -111,9 +113,11 @@ class OutboxSender:
         while not self._stop.is_set():
             try:
                 self.run_once()
+                wait = self._next_wait()
             except Exception:
                 log.exception("outbox sender pass failed")
-            self._wake.wait(self._next_wait())
+                wait = self.poll
+            self._wake.wait(wait)
             self._wake.clear()
 
     def _next_wait(self) -> float:
@@ -125,7 +129,7 @@ class OutboxSender:
 
     def run_once(self) -> int:
         """Send every due reply; return how many attempts were made."""
-        if self._orphans:
+        if self._orphans and time.monotonic() - self._last_recovery >= RECOVER_EVERY:
             self.recover()
         with self.store.read() as conn:
             ids = outbox.due(conn, self.clock.now())
@@ -137,6 +141,7 @@ class OutboxSender:
             except Exception:  # judged by its journal on the next pass
                 log.exception("sending reply %d failed unexpectedly", outbox_id)
                 self._orphans.append(outbox_id)
+                self._last_recovery = 0.0  # settle it on the next pass
         if time.monotonic() - self._last_filing >= FILE_EVERY:
             self._last_filing = time.monotonic()
             self.file_unfiled()
@@ -146,8 +151,10 @@ class OutboxSender:
     def recover(self) -> None:
         """Settle replies a previous run left in ``sending`` (see delivery)."""
         postman = self.postman
+        self._last_recovery = time.monotonic()
         with self.store.read() as conn:
             sending = outbox.in_state(conn, "sending")
+        sending += self._unrecorded(sending)
         undecided = []
         for outbox_id in sending:
             steps = postman.journal.steps(outbox_id)
@@ -158,10 +165,25 @@ class OutboxSender:
                 postman.requeue(outbox_id)
             elif not postman.settle_uncertain(outbox_id, "found at a restart"):
                 undecided.append(outbox_id)
-        for stale in postman.journal.pending():
-            if stale not in sending:
-                postman.journal.finish(stale)
         self._orphans = undecided
+
+    def _unrecorded(self, sending: list[int]) -> list[int]:
+        """Replies whose journal got further than the database (after a power
+        cut, the database may have lost its last commits; the journal, fsynced,
+        has not): back to ``sending`` so they are settled like the others.
+        Other journals left behind are removed."""
+        found = []
+        for stale in self.postman.journal.pending():
+            if stale in sending:
+                continue
+            steps = self.postman.journal.steps(stale)
+            if ("commit" in steps or "accepted" in steps) and self.postman.resume(
+                stale
+            ):
+                found.append(stale)
+            else:
+                self.postman.journal.finish(stale)
+        return found
 
     def file_unfiled(self) -> None:
         """Append sent replies to Sent whose copy could not be filed before."""

@@ -40,7 +40,7 @@ class _Loader:
         with store.write() as conn:
             account_id = mirror.ensure_account(conn, account.name, account.address)
             self.policy.seed(conn, now=start)
-        self.mailbox = Mailbox(account_id, frozenset({account.address.lower()}),
+        self.mailbox = Mailbox(account_id, account.own_addresses,
                                config.orders.patterns)  # fmt: skip
 
     def mail(self, mail: SampleMail) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from shareinbox.i18n import N_, _
@@ -163,12 +164,20 @@ class ThreadActions(Screen[Any]):
     def notes_changed(self) -> None:
         """A note or memo was added (the thread screen reloads)."""
 
+    class ReplyRequested(Message):
+        """`r` was pressed on a thread (posted to the app, for extensions)."""
+
+        def __init__(self, thread: dict[str, Any]) -> None:
+            super().__init__()
+            self.thread = thread
+
     def action_reply(self) -> None:
         """Open the reply screen (if this build has one)."""
         thread = self.current_thread()
         if thread is None:
             self._target_id()
             return
+        self.app.post_message(self.ReplyRequested(thread))
         factory = self.inbox_app.reply_screen
         if factory is None:
             self.notify(_("Replying is not available here: use `shareinbox reply {id}`")

@@ -8,6 +8,8 @@ redraws the row it concerns.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Input, Static
 
 from shareinbox.bindings import translate_bindings
@@ -27,6 +30,8 @@ from shareinbox.widgets.rows import RowRenderer
 from shareinbox.widgets.sidebar import ViewSidebar, view_label
 from shareinbox.widgets.status_bar import StatusBar
 from shareinbox.widgets.thread_list import ThreadList
+
+log = logging.getLogger(__name__)
 
 SETTLE = 0.15  # seconds to gather a burst of events into one reload
 TICK = 30.0  # redraw the deadlines this often
@@ -119,9 +124,9 @@ class InboxScreen(ThreadActions):
     async def _account_states(self) -> None:
         try:
             result = await self.inbox_app.request("account_status")
-        except ShareinboxError:
+            bar = self.query_one(StatusBar)
+        except (ShareinboxError, NoMatches):  # offline, or the app is closing
             return
-        bar = self.query_one(StatusBar)
         for account in result.get("accounts", []):
             error = (
                 account.get("last_error") if account.get("state") == "error" else None
@@ -130,6 +135,12 @@ class InboxScreen(ThreadActions):
 
     async def reload(self) -> None:
         """Read the current view and the counts again (the list first)."""
+        try:
+            await self._reload()
+        except NoMatches:  # the app closed while the daemon answered
+            log.debug("inbox gone before its reload finished")
+
+    async def _reload(self) -> None:
         counts = asyncio.create_task(self._counts())
         threads = self.query_one(ThreadList)
         try:
@@ -147,7 +158,8 @@ class InboxScreen(ThreadActions):
             counts = await self.inbox_app.request("view_counts")
         except ShareinboxError:
             return
-        self.query_one(ViewSidebar).set_counts(counts)
+        with contextlib.suppress(NoMatches):  # the app is closing
+            self.query_one(ViewSidebar).set_counts(counts)
 
     def _show_status(self) -> None:
         bar = self.query_one(StatusBar)

@@ -7,6 +7,7 @@ reloads itself when an event for this thread arrives.
 from __future__ import annotations
 
 import base64
+import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -14,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Footer, Static
 
 from shareinbox.bindings import translate_bindings
@@ -27,6 +29,8 @@ from shareinbox.widgets.banner import ConnectionBanner
 from shareinbox.widgets.cells import full_time, status_label
 from shareinbox.widgets.conversation import Conversation, attachments_of, human_size
 from shareinbox.widgets.rows import LOCK, VIEWERS
+
+log = logging.getLogger(__name__)
 
 SETTLE = 0.15
 
@@ -58,8 +62,17 @@ class ThreadScreen(ThreadActions):
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the thread and say I am here."""
+        """Load the thread and say I am here; keep my lock alive while I am."""
         self.run_worker(self.load(), exclusive=True, group="load")
+        every = max(float(self.inbox_app.config.server.lock_timeout) / 3, 2.0)
+        self.set_interval(every, self._renew)
+
+    def _renew(self) -> None:
+        thread = self.current_thread()
+        if thread is not None and thread.get("locked_by") == self.inbox_app.me.get(
+            "login"
+        ):
+            self.run_worker(self.inbox_app.attempt("renew", thread_id=self.thread_id))
 
     def daemon_connected(self) -> None:
         """After a reconnect: load again (presence was lost with the connection)."""
@@ -82,6 +95,12 @@ class ThreadScreen(ThreadActions):
 
     async def load(self) -> None:
         """Read the thread from the daemon and show it."""
+        try:
+            await self._load()
+        except NoMatches:  # the screen closed while the daemon answered
+            log.debug("thread screen gone before its load finished")
+
+    async def _load(self) -> None:
         app = self.inbox_app
         try:
             detail = await app.request("show_thread", thread_id=self.thread_id)

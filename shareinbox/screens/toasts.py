@@ -5,6 +5,7 @@ nobody's). All text shown is sanitised and never markup."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from shareinbox.errors import ShareinboxError
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from shareinbox.app import ShareinboxApp
 
 MY_VIEWS = ("mine", "unassigned")
+MAIL_TOASTS = 4  # at most this many new-mail toasts ...
+MAIL_WINDOW = 30.0  # ... in this many seconds: a burst (a first sync) stays quiet
 
 
 async def _in_my_views(app: ShareinboxApp, thread_id: int) -> bool:
@@ -26,6 +29,18 @@ async def _in_my_views(app: ShareinboxApp, thread_id: int) -> bool:
         if found.get("position") is not None:
             return True
     return False
+
+
+def _mail_slot(app: ShareinboxApp) -> bool:
+    """Reserve one of the new-mail toasts of the current window."""
+    now = time.monotonic()
+    times = app.mail_toasts
+    while times and times[0] < now - MAIL_WINDOW:
+        times.popleft()
+    if len(times) >= MAIL_TOASTS:
+        return False
+    times.append(now)
+    return True
 
 
 def _toast(
@@ -66,6 +81,8 @@ async def announce(app: ShareinboxApp, event: dict[str, Any]) -> None:
     actor = event.get("actor")
     thread_id = event.get("thread_id")
     if kind == "message.new" and data.get("direction") == "in" and thread_id:
+        if not _mail_slot(app):
+            return
         if await _in_my_views(app, int(thread_id)):
             sender = str(data.get("from") or "")
             _toast(app, f"{sender}: {data.get('subject') or ''}", _("New mail"))

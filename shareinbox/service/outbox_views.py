@@ -7,6 +7,7 @@ Shared by the draft operations (`replies`) and the review/outbox operations
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from shareinbox.config import AccountConfig
@@ -14,7 +15,7 @@ from shareinbox.errors import ProtocolError
 from shareinbox.service.core import Context
 from shareinbox.service.views import iso
 from shareinbox.store import outbox
-from shareinbox.sync import compose, mimeout
+from shareinbox.sync import compose, mimeout, routes
 from shareinbox.sync.mailtypes import Address
 
 MAX_RECIPIENTS = 50
@@ -99,9 +100,18 @@ def recipients(row: sqlite3.Row) -> list[str]:
     ]
 
 
-def sender_of(ctx: Context, account: AccountConfig) -> Address:
-    """The From of the account's replies (its from_name, else the shop's name)."""
-    return Address(account.from_name or ctx.config.shop.name, account.address)
+def sender_of(
+    ctx: Context, account: AccountConfig, recipients: Sequence[str] = ()
+) -> Address:
+    """The From of a reply: the account's from_name (else the shop's name)
+    and address, or the address a mall relay for `recipients` requires."""
+    address = account.address
+    if recipients:
+        try:
+            address = routes.route_for(account, recipients).from_address or address
+        except ProtocolError:
+            pass  # mixed routes: the confirmation reports it; no mail is sent
+    return Address(account.from_name or ctx.config.shop.name, address)
 
 
 def build_raw(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row) -> bytes:
@@ -112,7 +122,7 @@ def build_raw(ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row) -> bytes
         for a in outbox.attachments(conn, int(row["id"]), with_data=True)
     )
     mail = compose.OutgoingMail(
-        sender=sender_of(ctx, account),
+        sender=sender_of(ctx, account, recipients(row)),
         to=tuple(Address(p["name"], p["addr"]) for p in outbox.parties(row["to_json"])),
         cc=tuple(Address(p["name"], p["addr"]) for p in outbox.parties(row["cc_json"])),
         subject=row["subject"],

@@ -25,6 +25,7 @@ from shareinbox.service.locks import free_lock, renew
 from shareinbox.store import outbox
 from shareinbox.sync import compose, mimeout, presend, routes
 from shareinbox.sync.filenames import sanitize_filename
+from shareinbox.sync.mailtypes import Address
 from shareinbox.sync.parse import parse_message
 
 MAX_BODY = 200_000
@@ -173,12 +174,13 @@ def _fields(
 
 def _from_template(ctx: Context, thread_id: int, name: str) -> tuple[str, str]:
     """(body, subject) of template `name` rendered for a reply to the thread."""
-    from shareinbox.reply import library_for, render_template
-    from shareinbox.service.templates_ops import reply_context
+    from shareinbox.reply import render_template
+    from shareinbox.service.templates_ops import reply_context, thread_library
 
     with ctx.store.read() as conn:
         context = reply_context(ctx, conn, thread_id)
-    rendered = render_template(library_for(ctx.config), name, context)
+        library = thread_library(ctx, conn, thread_id, name)
+    rendered = render_template(library, name, context)
     return rendered.body, compose.tidy_subject(rendered.subject)
 
 
@@ -245,6 +247,10 @@ def discard_draft(ctx: Context, thread_id: int) -> dict[str, Any]:
         return {"discarded": int(row["id"])}
 
 
+def _party(address: Address) -> dict[str, str]:
+    return {"name": address.name, "addr": address.addr}
+
+
 def confirmation(
     ctx: Context, conn: sqlite3.Connection, row: sqlite3.Row
 ) -> dict[str, Any]:
@@ -271,7 +277,7 @@ def confirmation(
             })  # fmt: skip
     return {
         "outbox_id": row["id"],
-        "from": {"name": views.sender_of(ctx, account).name, "addr": account.address},
+        "from": _party(views.sender_of(ctx, account, views.recipients(row))),
         "to": outbox.parties(row["to_json"]),
         "cc": outbox.parties(row["cc_json"]),
         "subject": row["subject"],

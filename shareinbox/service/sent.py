@@ -38,7 +38,7 @@ def record_sent(
     raw = bytes(row["raw"])
     mailbox = Mailbox(
         int(row["account_id"]),
-        frozenset({account.address.strip().lower()}),
+        account.own_addresses,
         ctx.config.orders.patterns,
     )
     stored = ingest(

@@ -22,6 +22,7 @@ from shareinbox.reply import (
     render_template,
     today_in,
 )
+from shareinbox.reply.language import mail_language
 from shareinbox.reply.library import LANGUAGES
 from shareinbox.reply.suggest import build_model, rank
 from shareinbox.service.core import Context, operation
@@ -43,6 +44,28 @@ def _answered_message(conn: sqlite3.Connection, thread_id: int) -> sqlite3.Row |
     inbound = [r for r in rows if r["direction"] == "in"]
     chosen = inbound or rows
     return chosen[-1] if chosen else None
+
+
+def thread_language(ctx: Context, conn: sqlite3.Connection, thread_id: int) -> str:
+    """The language to answer a thread in: its customer's mail's language
+    (an English mail gets English templates), else the shop's."""
+    thread = load_thread(ctx, conn, thread_id)
+    answered = _answered_message(conn, thread_id)
+    text = thread["subject"] or ""
+    if answered is not None:
+        text += "\n" + (answered["body_text"] or "")[:4000]
+    return mail_language(text, ctx.config.language)
+
+
+def thread_library(
+    ctx: Context, conn: sqlite3.Connection, thread_id: int, name: str | None = None
+) -> TemplateLibrary:
+    """The template library for a reply to a thread; with `name`, the shop's
+    own language when the thread's language has no template of that name."""
+    library = _library(ctx, thread_language(ctx, conn, thread_id))
+    if name is not None and all(t.name != name for t in library.templates()):
+        return _library(ctx)
+    return library
 
 
 def reply_context(
@@ -75,13 +98,19 @@ def template_history(conn: sqlite3.Connection) -> Iterable[tuple[str, str]]:
 
 
 @operation("list_templates")
-def list_templates(ctx: Context, language: str | None = None) -> dict[str, Any]:
-    """Every template of a language (default: the shop's), broken ones included.
+def list_templates(
+    ctx: Context, language: str | None = None, thread_id: int | None = None
+) -> dict[str, Any]:
+    """Every template of a language, broken ones included. The language is
+    `language`, else that of a reply to `thread_id`, else the shop's.
 
     Returns:
         ``{"language": "ja", "templates": [{name, title, category, subject,
         keywords, language, source, path, error}, ...]}``, by category and name.
     """
+    if language is None and thread_id is not None:
+        with ctx.store.read() as conn:
+            language = thread_language(ctx, conn, thread_id)
     library = _library(ctx, language)
     return {
         "language": library.language,
@@ -99,7 +128,8 @@ def preview_template(ctx: Context, thread_id: int, name: str) -> dict[str, Any]:
     """
     with ctx.store.read() as conn:
         reply = reply_context(ctx, conn, thread_id)
-    rendered = render_template(_library(ctx), name, reply)
+        library = thread_library(ctx, conn, thread_id, name)
+    rendered = render_template(library, name, reply)
     return {
         "template": rendered.template,
         "subject": rendered.subject,
@@ -112,8 +142,8 @@ def suggest_templates(ctx: Context, thread_id: int, limit: int = 3) -> dict[str,
     """The templates that best fit the thread's latest customer mail, best first."""
     if not 1 <= limit <= MAX_SUGGESTIONS:
         raise ProtocolError(f"limit must be between 1 and {MAX_SUGGESTIONS}")
-    library = _library(ctx)
     with ctx.store.read() as conn:
+        library = thread_library(ctx, conn, thread_id)
         thread = load_thread(ctx, conn, thread_id)
         answered = _answered_message(conn, thread_id)
         history = list(template_history(conn))

@@ -128,12 +128,27 @@ def message_times(
     ]
 
 
+# A reply sent with "then done" is closed by the daemon's sender (actor
+# "system") as the reply leaves: it is the reply's author who resolved it.
+_RESOLVER = """
+CASE WHEN e.actor = 'system' THEN coalesce((
+  SELECT m.sent_by FROM message m WHERE m.thread_id = e.thread_id
+    AND m.direction = 'out' AND m.sent_by IS NOT NULL AND m.sent_by != 'system'
+    AND m.received_at BETWEEN e.at - 60 AND e.at
+  ORDER BY m.received_at DESC LIMIT 1), 'system') ELSE e.actor END
+"""
+
+
 def resolutions(
     conn: sqlite3.Connection, since: float, until: float
 ) -> list[Resolution]:
-    """Status changes to done in [since, until) (from the event log)."""
+    """Status changes to done in [since, until) (from the event log).
+
+    A change the daemon made as a reply left (within a minute of it) is
+    credited to the reply's author.
+    """
     rows = conn.execute(
-        "SELECT e.thread_id, e.at, e.actor FROM event e JOIN thread t"
+        f"SELECT e.thread_id, e.at, {_RESOLVER} FROM event e JOIN thread t"
         " ON t.id = e.thread_id WHERE e.kind = 'thread.status'"
         " AND e.at >= ? AND e.at < ? AND json_extract(e.data, '$.status') = 'done'"
         " AND t.status != 'spam' ORDER BY e.at, e.id",

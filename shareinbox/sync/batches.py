@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +27,7 @@ from shareinbox.store.ingest_safe import ingest_or_raw
 from shareinbox.store.mirror import FolderRow
 from shareinbox.sync.imap_wire import FetchedMessage
 from shareinbox.sync.plan import Mode, Plan, ServerFolder
-from shareinbox.sync.reports import FolderReport
+from shareinbox.sync.reports import FolderReport, SyncOptions
 
 if TYPE_CHECKING:
     from shareinbox.sync.parse import ParsedMessage
@@ -52,6 +53,36 @@ class FolderChanges:
     vanished: list[int] = field(default_factory=list)
     server_uids: list[int] | None = None
     full_listing: bool = False
+
+
+@dataclass
+class Fetched:
+    """A fetched batch whose parse is under way."""
+
+    uids: list[int]
+    messages: list[FetchedMessage]
+    parsing: Future[list[ParsedMessage]]
+
+
+def split_batches(
+    uids: list[int], sizes: dict[int, int], options: SyncOptions
+) -> list[list[int]]:
+    """`uids` in batches of at most `batch_size` messages and `batch_bytes`."""
+    out: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if current and (
+            len(current) >= options.batch_size or total + size > options.batch_bytes
+        ):
+            out.append(current)
+            current, total = [], 0
+        current.append(uid)
+        total += size
+    if current:
+        out.append(current)
+    return out
 
 
 def _incremental(plan: Plan) -> bool:

@@ -20,8 +20,15 @@ from shareinbox.store import mirror
 from shareinbox.store.db import Store
 from shareinbox.store.ingest import IngestPolicy, Mailbox
 from shareinbox.store.mirror import FolderRow
-from shareinbox.sync.batches import FolderChanges, store_batch, write_changes
+from shareinbox.sync.batches import (
+    Fetched,
+    FolderChanges,
+    split_batches,
+    store_batch,
+    write_changes,
+)
 from shareinbox.sync.imap import ConnectionLost, ImapSession, Selected
+from shareinbox.sync.pipeline import Parser
 from shareinbox.sync.plan import (
     Cursor,
     Mode,
@@ -182,36 +189,32 @@ def _apply(
     write_changes(store, row, changes, known, fetch, clock, report)
     if options.on_commit is not None:
         options.on_commit()
-    batches = _batches(fetch, changes.sizes, options)
-    for number, batch in enumerate(batches, 1):
-        messages = client.fetch_bodies(batch)
-        parsed = [options.parse(m.raw) for m in messages]
+    batches = split_batches(fetch, changes.sizes, options)
+
+    def save(fetched: Fetched, parser: Parser) -> None:
+        parsed = parser.result(fetched.parsing, [m.raw for m in fetched.messages])
         store_batch(
-            store, row, mailbox, changes, batch, messages, parsed, policy, clock,
-            report, final=number == len(batches),
+            store, row, mailbox, changes, fetched.uids, fetched.messages, parsed,
+            policy, clock, report, final=fetched.uids is batches[-1],
         )  # fmt: skip
         if options.on_commit is not None:
             options.on_commit()
 
-
-def _batches(
-    uids: list[int], sizes: dict[int, int], options: SyncOptions
-) -> list[list[int]]:
-    out: list[list[int]] = []
-    current: list[int] = []
-    total = 0
-    for uid in uids:
-        size = sizes.get(uid, 0)
-        if current and (
-            len(current) >= options.batch_size or total + size > options.batch_bytes
-        ):
-            out.append(current)
-            current, total = [], 0
-        current.append(uid)
-        total += size
-    if current:
-        out.append(current)
-    return out
+    # Batch N is stored while the next one is fetched and parsed; each is
+    # still stored in order, in its own transaction with the cursor.
+    with Parser(options.parse, len(batches)) as parser:
+        pending: Fetched | None = None
+        try:
+            for uids in batches:
+                messages = client.fetch_bodies(uids)
+                parsing = parser.submit([m.raw for m in messages])
+                if pending is not None:
+                    done, pending = pending, None
+                    save(done, parser)
+                pending = Fetched(uids, messages, parsing)
+        finally:  # what was fetched is kept, also when the connection drops
+            if pending is not None:
+                save(pending, parser)
 
 
 def account_folders(account: AccountConfig) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ responses are drained around every command so nothing piles up.
 
 from __future__ import annotations
 
+import functools
 import imaplib
 import logging
 import socket
@@ -29,6 +30,7 @@ from shareinbox.sync.imap_wire import FetchedMessage, MessageMeta
 from shareinbox.sync.plan import Capabilities, ServerFolder
 
 log = logging.getLogger(__name__)
+_MAX_LINE = 1_000_000  # imaplib's limit on a response line
 T = TypeVar("T")
 # Errors that mean the connection (not one command) failed.
 CONNECTION_ERRORS = (OSError, imaplib.IMAP4.abort, IMAPClientError, EOFError)
@@ -230,8 +232,25 @@ class ImapSession:
         args = [uids, "(" + " ".join(items) + ")"]
         if changed_since is not None:
             args.append(f"(CHANGEDSINCE {changed_since})")
-        found = imap_wire.parse_meta(self._uid_command("FETCH", *args).get("FETCH", []))
+        found = imap_wire.parse_meta(self._meta_lines(args))
         return {uid: meta for uid, meta in found.items() if uid >= at_least}
+
+    def _meta_lines(self, args: list[str]) -> list[bytes]:
+        """``UID FETCH args`` (no bodies), read by `imap_wire.read_tagged`."""
+
+        def run() -> tuple[list[bytes], bytes]:
+            tag = self._imap._command("UID", "FETCH", *args)
+            try:
+                readline = functools.partial(self._imap.file.readline, _MAX_LINE)
+                return imap_wire.read_tagged(readline, self._imap.read, tag)
+            finally:
+                self._imap.tagged_commands.pop(tag, None)
+
+        self.drain()
+        lines, status = self._call("UID FETCH", run)
+        if status.split(b" ", 2)[1:2] != [b"OK"]:
+            raise SyncError(f"UID FETCH failed: {status.decode('utf-8', 'replace')}")
+        return lines
 
     def fetch_bodies(self, uids: list[int]) -> list[FetchedMessage]:
         """Flags, INTERNALDATE and the raw message (``BODY.PEEK[]``) of `uids`."""

@@ -26,12 +26,14 @@ class Route:
         smtp: host, port, security, username.
         password_key: the keyring key (``account`` or ``account.relay``).
         password_command: the command printing the password, if configured.
+        from_address: the From this route requires ("" = the account's).
     """
 
     name: str
     smtp: SmtpConfig
     password_key: str
     password_command: str
+    from_address: str = ""
 
 
 def relay_name(account: AccountConfig, index: int) -> str:
@@ -54,6 +56,7 @@ def route_of(account: AccountConfig, address: str) -> Route:
                 smtp=relay.smtp,
                 password_key=f"{account.name}.{name}",
                 password_command=relay.smtp.password_command,
+                from_address=relay.from_address,
             )
     return Route("", account.smtp, account.name, account.password_command)
 

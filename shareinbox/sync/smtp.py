@@ -124,40 +124,64 @@ class SmtpTransport:
             except (smtplib.SMTPException, OSError):
                 client.close()
 
+    def check(self) -> None:
+        """Connect, secure and log in, then leave (``doctor``).
+
+        Raises:
+            SendError: as for `send`.
+        """
+        client = self._open()
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            client.close()
+
     def _open(self) -> smtplib.SMTP:
-        cfg, context = self.cfg, ssl.create_default_context()
+        cfg = self.cfg
         try:
             if cfg.security == "tls":
                 client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    cfg.host, cfg.port, timeout=self.timeout, context=context
-                )
+                    cfg.host, cfg.port, timeout=self.timeout,
+                    context=ssl.create_default_context(),
+                )  # fmt: skip
             else:
                 client = smtplib.SMTP(cfg.host, cfg.port, timeout=self.timeout)
-            client.ehlo()
-            if cfg.security == "starttls":
-                client.starttls(context=context)
-                client.ehlo()
-            if cfg.username:
-                self._login(client)
-        except ssl.SSLError as e:
-            raise SendError(
-                f"TLS with {self.where} failed: {e.reason or e}; check the host, "
-                "port and certificate",
-                temporary=False,
-            ) from e
-        except smtplib.SMTPNotSupportedError as e:
-            raise SendError(
-                f"{self.where} does not offer {cfg.security.upper()} or AUTH; check "
-                "the security setting",
-                temporary=False,
-            ) from e
-        except smtplib.SMTPResponseException as e:
-            raise _by_code(self.where, e.smtp_code, e.smtp_error) from e
-        except (smtplib.SMTPException, OSError) as e:
-            raise SendError(
-                f"cannot reach {self.where}: {_why(e)}", temporary=True
-            ) from e
+        except (ssl.SSLError, smtplib.SMTPException, OSError) as e:
+            raise self._classify(e) from e
+        try:
+            self._hello(client)
+        except BaseException as e:
+            client.close()
+            if isinstance(e, ssl.SSLError | smtplib.SMTPException | OSError):
+                raise self._classify(e) from e
+            raise
         return client
+
+    def _hello(self, client: smtplib.SMTP) -> None:
+        client.ehlo()
+        if self.cfg.security == "starttls":
+            client.starttls(context=ssl.create_default_context())
+            client.ehlo()
+        if self.cfg.username:
+            self._login(client)
+
+    def _classify(self, error: BaseException) -> SendError:
+        """The SendError for a failure while connecting or logging in."""
+        if isinstance(error, ssl.SSLError):
+            return SendError(
+                f"TLS with {self.where} failed: {error.reason or error}; check the "
+                "host, port and certificate",
+                temporary=False,
+            )
+        if isinstance(error, smtplib.SMTPNotSupportedError):
+            return SendError(
+                f"{self.where} does not offer {self.cfg.security.upper()} or AUTH; "
+                "check the security setting",
+                temporary=False,
+            )
+        if isinstance(error, smtplib.SMTPResponseException):
+            return _by_code(self.where, error.smtp_code, error.smtp_error)
+        return SendError(f"cannot reach {self.where}: {_why(error)}", temporary=True)
 
     def _login(self, client: smtplib.SMTP) -> None:
         password = self._password() if self._password else ""

@@ -63,14 +63,14 @@ def _local(ts: float | None, tz: ZoneInfo) -> datetime | None:
 
 
 def received(ts: float | None, now: float, tz: ZoneInfo) -> str:
-    """A 5-cell time: HH:MM today, MM/DD this year, else YYYY."""
+    """A 5-cell time: HH:MM today, MM/DD within the last 300 days, else YYYY."""
     when = _local(ts, tz)
     if when is None:
         return ""
     today = datetime.fromtimestamp(now, tz)
     if when.date() == today.date():
         return when.strftime("%H:%M")
-    if when.year == today.year:
+    if (today.date() - when.date()).days < 300:
         return when.strftime("%m/%d")
     return when.strftime("%Y")
 

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from shareinbox.bindings import translate_bindings
-from shareinbox.i18n import N_
+from shareinbox.i18n import N_, _
 from shareinbox.widgets import rows
 from shareinbox.widgets.cells import fit
 
@@ -200,6 +200,9 @@ class ThreadList(ScrollView, can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self._width()
         base = self.rich_style
+        if index == 0 and self.total == 0 and self._pages:
+            dim = base + self.get_component_rich_style("thread-list--dim")
+            return Strip([Segment(fit(_("No threads here"), width), dim)])
         if index >= self.total:
             return Strip.blank(width, base)
         now = self._now()

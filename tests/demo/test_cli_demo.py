@@ -98,3 +98,23 @@ def test_demo_serves_the_sample_and_cleans_up(
             proc.wait(10)
     assert not directory.exists()
     assert list(temp_root.iterdir()) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_a_dropped_session_still_cleans_up(temp_root: Path, signum: int) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(temp_root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "shareinbox", "demo", "--no-tui"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        directory = Path(_wait_for(_lines(proc), "config:")).parent
+        assert directory.exists()
+        proc.send_signal(signum)
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert not directory.exists()
+    assert list(temp_root.iterdir()) == []

@@ -70,6 +70,13 @@ def test_statuses_and_views(loaded: tuple[Store, Config, dict[str, int]]) -> Non
     assert gift["orders"][0].startswith("398112-")
     senders = {m["sent_by"] for m in shown["messages"] if m["direction"] == "out"}
     assert senders == {"trainee"}
+    (pending,) = _call(store, config, "list_outbox", state="awaiting_approval")[
+        "outbox"
+    ]
+    assert (pending["author"], pending["thread_id"]) == (
+        "trainee",
+        threads["sato-gift"],
+    )
 
 
 def test_customers_search_and_report(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.daemon.harness import wait_for
 from tests.faults.harness import (
     assert_store_equals_server,
     check_consistent,
@@ -58,9 +59,24 @@ def kill_at(
     return False
 
 
+def orphans() -> set[int]:
+    """Multiprocessing helpers (parse workers, forkservers) left to init."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            ppid = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()[1]
+        except (OSError, IndexError):
+            continue
+        if b"multiprocessing" in cmdline and ppid == b"1":
+            found.add(int(entry.name))
+    return found
+
+
 def test_kill_9_at_20_random_points_then_store_equals_server(
     own_server: DovecotServer, tmp_path: Path
 ) -> None:
+    before = orphans()
     seed = int(os.environ.get("FAULT_SEED", time.time_ns() % 10**9))
     rng = random.Random(seed)
     user = own_server.new_user()
@@ -79,3 +95,5 @@ def test_kill_9_at_20_random_points_then_store_equals_server(
     assert final.returncode == 0, err.decode()
     assert check_consistent(db) == TOTAL
     assert_store_equals_server(db, own_server, user)
+    # The parse workers of the killed runs went away with them.
+    wait_for(lambda: not orphans() - before, timeout=15)

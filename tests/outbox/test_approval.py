@@ -204,3 +204,29 @@ def test_withdraw_before_sending_but_not_after(halted_shop: Shop) -> None:
         assert shop.row(oid)["state"] == "sent"
         with pytest.raises(Conflict):
             tanaka.call("withdraw", outbox_id=oid)
+
+
+def test_a_dropped_session_loses_nothing(shop: Shop) -> None:
+    thread_id = shop.thread()
+    with shop.client("suzuki") as first:  # the SSH session that drops
+        first.call("claim", thread_id=thread_id)
+        first.call("save_draft", thread_id=thread_id, body="山田様\n\n書きかけ")
+
+    def lapsed() -> bool:
+        with shop.client("tanaka") as look:
+            return (
+                look.call("show_thread", thread_id=thread_id)["thread"]["locked_by"]
+                is None
+            )
+
+    wait_for(lapsed)  # release_on_disconnect = 1s
+    with shop.client("suzuki") as again:
+        assert (
+            again.call("get_draft", thread_id=thread_id)["body"] == "山田様\n\n書きかけ"
+        )
+        saved = again.call("save_draft", thread_id=thread_id, body="山田様\n\n続き")
+        assert saved["body"] == "山田様\n\n続き"
+        assert (
+            again.call("show_thread", thread_id=thread_id)["thread"]["locked_by"]
+            == "suzuki"
+        )

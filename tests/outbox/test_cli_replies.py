@@ -77,6 +77,12 @@ def test_approval_from_the_command_line(
     )
     (entry,) = json.loads(capsys.readouterr().out)
     oid = str(entry["id"])
+    assert main(_cli(shop, "tanaka", "outbox")) == 0
+    table = capsys.readouterr().out
+    row = next(line for line in table.splitlines() if line.startswith(oid))
+    assert "awaiting_approval" in row
+    assert "Re: ご注文について" in row
+    assert "customer@example.jp" in row
     assert main(_cli(shop, "suzuki", "approve", oid)) == 1
     assert "supervisor" in capsys.readouterr().err
     assert main(_cli(shop, "tanaka", "reject", oid, "--reason", "金額を書いて")) == 0

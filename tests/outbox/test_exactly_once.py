@@ -200,3 +200,19 @@ def test_an_unexpected_error_is_settled_by_the_journal(halted: Shop) -> None:
     sender.run_once()  # recovers (nothing reached the server) and sends
     assert halted.row(outbox_id)["state"] == "sent"
     assert len(halted.smtp.received()) == 1
+
+
+def test_a_database_that_lost_its_last_commits_trusts_the_journal(
+    halted: Shop,
+) -> None:
+    outbox_id = _queued(halted)
+    postman = halted.sender.postman
+    attempt = postman.start(outbox_id)
+    assert attempt is not None
+    assert postman.transmit(attempt) is not None
+    with halted.store.write() as conn:  # a power cut took the 'sending' commit
+        conn.execute("UPDATE outbox SET state = 'queued' WHERE id = ?", (outbox_id,))
+    _restart(halted)
+    assert halted.row(outbox_id)["state"] == "sent"
+    assert len(halted.smtp.received()) == 1
+    assert postman.journal.pending() == []

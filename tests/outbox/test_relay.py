@@ -45,17 +45,30 @@ def mall(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Shop]:
     """A shop whose account relays replies to Rakuten buyers."""
+    running = _start_mall(tmp_path, socket_dir, imap, smtp, relay, monkeypatch)
+    yield running
+    running.sender.stop()
+    running.daemon.stop()
+
+
+def _start_mall(
+    tmp_path: Path,
+    socket_dir: Path,
+    imap: DovecotServer,
+    smtp: SmtpServer,
+    relay: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+    from_line: str = "",
+) -> Shop:
     extra = f"""
 [[account.relay]]
 name = "rakuten"
 domains = ["fw.rakuten.ne.jp"]
 smtp = {{ host = "127.0.0.1", port = {relay.port}, security = "starttls", username = "shop-relay" }}
+{from_line}
 """
     monkeypatch.setenv("SHAREINBOX_PASSWORD_SUPPORT_RAKUTEN", RELAY_PASSWORD)
-    running = start_shop(tmp_path, socket_dir, imap, smtp, monkeypatch, extra=extra)
-    yield running
-    running.sender.stop()
-    running.daemon.stop()
+    return start_shop(tmp_path, socket_dir, imap, smtp, monkeypatch, extra=extra)
 
 
 def _send(shop: Shop, customer: str) -> tuple[int, dict[str, object]]:
@@ -170,3 +183,56 @@ smtp = { host = "sub.fw.rakuten.ne.jp", port = 587, username = "shop-relay" }
     assert isolated.store[("shareinbox", "support.rakuten")] == "relay-secret"
     assert get_password("support.rakuten") == "relay-secret"
     assert main(["--config", str(config), "password", "set", "support.amazon"]) == 1
+
+
+def test_doctor_logs_in_to_the_relay(
+    mall: Shop, relay: SmtpServer, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    from shareinbox.cli import main
+
+    main(["--config", str(mall.config.path), "doctor"])
+    out = capsys.readouterr().out
+    assert f"ok    relay rakuten: SMTP login at 127.0.0.1:{relay.port}" in out
+    monkeypatch.setenv("SHAREINBOX_PASSWORD_SUPPORT_RAKUTEN", "Wr0ng")
+    assert main(["--config", str(mall.config.path), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL  relay rakuten: SMTP server 127.0.0.1" in out
+    assert "refused the login of 'shop-relay'" in out
+    assert "Wr0ng" not in out
+
+
+def test_a_relay_sends_from_the_address_the_mall_registered(
+    tmp_path: Path,
+    socket_dir: Path,
+    imap: DovecotServer,
+    smtp: SmtpServer,
+    relay: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registered = "rakuten-shop@example.jp"
+    shop = _start_mall(tmp_path, socket_dir, imap, smtp, relay, monkeypatch,
+                       from_line=f'from = "{registered}"')  # fmt: skip
+    try:
+        relayed, preview = _send(shop, "q7@pc.fw.rakuten.ne.jp")
+        direct, plain_preview = _send(shop, "hanako@example.jp")
+        shop.wait_state(relayed, "sent")
+        shop.wait_state(direct, "sent")
+        sent_id = shop.row(relayed)["sent_message"]
+        with shop.daemon.store.read() as conn:
+            direction = conn.execute(
+                "SELECT direction FROM message WHERE id = ?", (sent_id,)
+            ).fetchone()[0]
+    finally:
+        shop.sender.stop()
+        shop.daemon.stop()
+    assert preview["from"]["addr"] == registered  # type: ignore[index]
+    assert plain_preview["from"]["addr"] == shop.address  # type: ignore[index]
+    (via_relay,) = relay.received()
+    assert via_relay.mail_from == registered
+    sender = parse_message(via_relay.data).from_
+    assert sender is not None
+    assert sender.addr == registered
+    (via_account,) = smtp.received()
+    assert via_account.mail_from == shop.address
+    assert direction == "out"

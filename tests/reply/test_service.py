@@ -152,3 +152,29 @@ def test_check_is_audited_and_reports_broken_templates(served: InProcessDaemon) 
         rows = [r for r in details.audit_rows(conn) if r["action"] == "check_templates"]
     assert len(rows) == 1
     assert rows[0]["actor"] == "suzuki"
+
+
+def test_a_reply_is_offered_in_the_customers_language(
+    served: InProcessDaemon,
+) -> None:
+    english = seed_thread(served.store, subject="Parcel still not here",
+                          customer_addr="amy@example.com",
+                          body="Hello, my parcel has not arrived yet. Could you check it?")  # fmt: skip
+    japanese = seed_thread(served.store, subject="商品が届きません",
+                           customer_addr="taro@example.jp",
+                           body="注文した商品がまだ届きません。確認をお願いします。")  # fmt: skip
+    with served.client("suzuki") as client:
+        listed = {
+            thread: client.call("list_templates", thread_id=thread)["language"]
+            for thread in (english, japanese)
+        }
+        preview = client.call(
+            "preview_template", thread_id=japanese, name="delivery-delay"
+        )
+        suggested = client.call("suggest_templates", thread_id=japanese, limit=3)
+        # A team template that exists only in English is still usable.
+        team_only = client.call("preview_template", thread_id=japanese, name="live")
+    assert listed == {english: "en", japanese: "ja"}
+    assert "様" in preview["body"]
+    assert suggested["suggestions"][0]["name"] == "delivery-delay"
+    assert team_only["body"].startswith("v1 ")

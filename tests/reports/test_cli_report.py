@@ -57,6 +57,9 @@ def test_json_and_csv_agree(
     assert {row[0] for block in blocks for row in block[1:]} == {
         "days", "first_response", "backlog", "staff", "tags", "categories", "hours",
     }  # fmt: skip
+    assert not text.startswith("\ufeff")
+    assert main(_run(daemon, "--format", "csv", "--bom")) == 0
+    assert capsys.readouterr().out == "\ufeff" + text
 
 
 def test_table_aligns_japanese(

@@ -42,7 +42,7 @@ from shareinbox.errors import PermissionDenied
 from shareinbox.service import core
 from shareinbox.store.db import Store
 from tests.fixtures.configs import write_config
-from tests.reports.fixture import NOW, SINCE, UNTIL, build
+from tests.reports.fixture import NOW, SINCE, UNTIL, Shop, build, jst
 
 H = 3600.0
 
@@ -208,3 +208,30 @@ def test_report_is_for_supervisors_and_audited_as_export(
         "report",
     )
     assert str(SINCE) in row["detail"]
+
+
+def test_closing_as_a_reply_leaves_credits_its_author(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path))
+    store = Store(paths.database_file(config.server.data_dir))
+    try:
+        shop = Shop(store, config)
+        shop.mail("A", jst(2, 10))
+        shop.mail("A", jst(2, 10, 30), out=True, by="sato")
+        # the sender sets "then done" as the daemon, the moment the reply left
+        system = core.Context(store, config, core.Actor.system(),
+                              clock=ManualClock(jst(2, 10, 30) + 0.01))  # fmt: skip
+        core.call(
+            system, "set_status", {"thread_id": shop.threads["A"], "status": "done"}
+        )
+        shop.mail("B", jst(2, 11))
+        # a rule closing a thread nobody answered stays the daemon's
+        system.clock = ManualClock(jst(2, 11, 1))
+        core.call(
+            system, "set_status", {"thread_id": shop.threads["B"], "status": "done"}
+        )
+        report = _report(store, config)
+    finally:
+        store.close()
+    staff = {s["login"]: s["resolved"] for s in report["staff"]}
+    assert staff == {"root": 0, "tanaka": 0, "suzuki": 0, "sato": 1}
+    assert report["days"][0]["resolved"] == 2

@@ -57,15 +57,17 @@ def tui(shop_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
         async def connect() -> Client:
             return await Client.connect(shop_daemon.socket, as_login=login)
 
-        return make_app(
+        app = make_app(
             shop_daemon.config, connect, clock=clock, language=language, **kwargs
         )
+        record_toasts(app)
+        return app
 
     return make
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 10.0
+    pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 30.0
 ) -> None:
     """Let the app work until `condition` holds (AssertionError after `seconds`)."""
     loop = asyncio.get_running_loop()
@@ -76,9 +78,24 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
+_TOASTS: dict[int, list[str]] = {}
+
+
+def record_toasts(app: ShareinboxApp) -> None:
+    """Keep every toast `app` shows, for `toasts`."""
+    shown = _TOASTS[id(app)] = []
+    original = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        shown.append(message)
+        original(message, *args, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+
+
 def toasts(app: ShareinboxApp) -> list[str]:
-    """The messages of the toasts the app has shown (and not yet expired)."""
-    return [n.message for n in app._notifications]
+    """The messages of every toast the app has shown (expired ones too)."""
+    return list(_TOASTS.get(id(app), []))
 
 
 def thread_row(daemon: InProcessDaemon, thread_id: int) -> dict[str, Any]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, OptionList, TextArea
 
+from shareinbox.clock import ManualClock
 from shareinbox.config import UiConfig
+from shareinbox.screens.actions import ThreadActions
 from shareinbox.screens.dialogs import (
     ChoiceDialog,
     MemoDialog,
@@ -137,16 +140,14 @@ async def test_note_and_memo_are_saved_and_shown(
         app.screen.query_one("#phone", Input).value = "090-0000-1111"
         app.screen.query_one(TextArea).insert("Mサイズ希望とのこと")
         await pilot.press("ctrl+s")
+
+        def count(table: str) -> int:
+            with shop_daemon.store.read() as conn:  # a fresh snapshot each time
+                sql = f"SELECT count(*) FROM {table} WHERE thread_id = ?"
+                return int(conn.execute(sql, (fresh,)).fetchone()[0])
+
+        await wait_until(pilot, lambda: count("note") == 1 and count("phone_memo") == 1)
         with shop_daemon.store.read() as conn:
-            await wait_until(
-                pilot,
-                lambda: (
-                    conn.execute(
-                        "SELECT count(*) FROM phone_memo WHERE thread_id = ?", (fresh,)
-                    ).fetchone()[0]
-                    == 1
-                ),
-            )
             note = conn.execute(
                 "SELECT body FROM note WHERE thread_id = ?", (fresh,)
             ).fetchone()
@@ -163,7 +164,7 @@ async def test_note_and_memo_are_saved_and_shown(
 async def test_reply_without_a_compose_screen_says_so(
     tui: AppMaker, shop_daemon: InProcessDaemon
 ) -> None:
-    app = tui()
+    app = tui(reply_screen=None)
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot, app, 2)
         await pilot.press("r")
@@ -183,11 +184,14 @@ async def test_reply_opens_the_screen_the_factory_makes(
         return ComposeScreen()
 
     app = tui(reply_screen=factory)
-    async with app.run_test(size=(100, 30)) as pilot:
+    posted: list[Message] = []
+    async with app.run_test(size=(100, 30), message_hook=posted.append) as pilot:
         await started(pilot, app, 2)
         await pilot.press("r")
         assert isinstance(app.screen, ComposeScreen)
         assert made == [_ids(shop_daemon)["fresh"]]
+        requested = [m for m in posted if isinstance(m, ThreadActions.ReplyRequested)]
+        assert [m.thread["id"] for m in requested] == made
 
 
 async def test_keys_are_remapped_from_config(
@@ -205,4 +209,29 @@ async def test_keys_are_remapped_from_config(
         await pilot.press("C")
         await wait_until(
             pilot, lambda: thread_row(shop_daemon, fresh)["locked_by"] == "tanaka"
+        )
+
+
+async def test_the_thread_screen_keeps_my_lock_alive(
+    tui: AppMaker, shop_daemon: InProcessDaemon, clock: ManualClock
+) -> None:
+    short = dataclasses.replace(
+        shop_daemon.config,
+        server=dataclasses.replace(shop_daemon.config.server, lock_timeout=6),
+    )
+    shop_daemon.config = shop_daemon.server.config = short
+    app = tui()
+    fresh = _ids(shop_daemon)["fresh"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot, app, 2)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: getattr(app.screen, "detail", None) is not None)
+        await pilot.press("c")
+        await wait_until(
+            pilot, lambda: thread_row(shop_daemon, fresh)["locked_by"] == "tanaka"
+        )
+        assert thread_row(shop_daemon, fresh)["lock_expires_at"] == NOW + 6
+        clock.advance(4)
+        await wait_until(
+            pilot, lambda: thread_row(shop_daemon, fresh)["lock_expires_at"] == NOW + 10
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -18,16 +19,28 @@ HISTORY_KINDS = ("in", "out", "note", "memo", "status", "assign")
 
 
 def _literal_msgids() -> set[tuple[str, str]]:
+    """The literal strings given to _, N_ and pgettext, found with tokenize
+    (ast.parse can fail in 3.11 while other threads of the suite run)."""
     found: set[tuple[str, str]] = set()
     for path in ROOT.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        with path.open("rb") as source:
+            tokens = [t for t in tokenize.tokenize(source.readline)
+                      if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT)]  # fmt: skip
+        for i, token in enumerate(tokens[:-2]):
+            if token.type != tokenize.NAME or tokens[i + 1].string != "(":
                 continue
-            args = [a.value for a in node.args if isinstance(a, ast.Constant)]
-            if node.func.id in ("_", "N_") and args and isinstance(args[0], str):
-                found.add(("", args[0]))
-            elif node.func.id == "pgettext" and len(args) == 2:
-                found.add((str(args[0]), str(args[1])))
+            first = tokens[i + 2]
+            if first.type != tokenize.STRING:
+                continue
+            if token.string in ("_", "N_"):
+                found.add(("", ast.literal_eval(first.string)))
+            elif token.string == "pgettext" and tokens[i + 4].type == tokenize.STRING:
+                found.add(
+                    (
+                        ast.literal_eval(first.string),
+                        ast.literal_eval(tokens[i + 4].string),
+                    )
+                )
     return found
 
 

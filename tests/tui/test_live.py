@@ -7,6 +7,7 @@ from typing import Any
 
 from shareinbox.clock import ManualClock
 from shareinbox.screens.thread import ThreadScreen
+from shareinbox.screens.toasts import MAIL_TOASTS
 from shareinbox.store import events
 from shareinbox.widgets.banner import ConnectionBanner
 from shareinbox.widgets.status_bar import StatusBar
@@ -145,3 +146,20 @@ async def test_lost_daemon_shows_a_banner_and_reconnects(
             assert "offline" not in screen_text(app)
         finally:
             again.stop()
+
+
+async def test_a_burst_of_new_mail_does_not_flood_the_screen(
+    tui: AppMaker, shop_daemon: InProcessDaemon
+) -> None:
+    app = tui()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await started(pilot, app, 2)
+        with shop_daemon.store.write() as conn:
+            for n in range(30):
+                events.append(conn, "message.new", at=NOW, thread_id=_ids(shop_daemon)["fresh"],
+                              data={"direction": "in", "subject": f"burst {n}", "from": "x@y"})  # fmt: skip
+        shop_daemon.server.notify()
+        await wait_until(
+            pilot, lambda: sum("burst" in t for t in toasts(app)) == MAIL_TOASTS
+        )
+        assert len(app.mail_toasts) == MAIL_TOASTS  # the other 26 were not checked

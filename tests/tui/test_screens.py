@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from shareinbox.screens.dialogs import ChoiceDialog, parse_until
@@ -44,6 +44,12 @@ async def test_search_lists_matching_threads_and_escape_returns(
         )
         assert (threads.selected or {})["id"] == _ids(shop_daemon)["mine"]
         assert "Search: 返品 (1)" in screen_text(app)
+        await pilot.press("slash")
+        assert isinstance(app.screen.focused, Input)
+        app.screen.focused.value = "存在しない語"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "No threads here" in screen_text(app))
+        assert threads.total == 0
         await pilot.press("escape")
         await wait_until(pilot, lambda: threads.total == 2)
 
@@ -103,8 +109,15 @@ async def test_command_palette_offers_every_action_and_runs_one(
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"claim")
-        await wait_until(pilot, lambda: "Claim" in screen_text(app))
-        await pilot.press("enter")
+        commands = app.screen.query_one(CommandList)
+        await wait_until(
+            pilot,
+            lambda: (
+                commands.option_count > 0
+                and "Claim" in str(commands.get_option_at_index(0).prompt)
+            ),
+        )
+        await pilot.press("down", "enter")
         await wait_until(
             pilot, lambda: thread_row(shop_daemon, fresh)["locked_by"] == "tanaka"
         )

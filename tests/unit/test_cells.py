@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.cells import cell_len
 
-from shareinbox.widgets.cells import duration, fit, time_left
+from shareinbox.widgets.cells import duration, fit, received, time_left
 
 NOW = 1_767_232_800.0
 
@@ -36,3 +36,12 @@ def test_time_left_only_for_threads_awaiting_a_first_answer() -> None:
     assert time_left({**thread, "status": "waiting"}, NOW) == ("", False)
     assert time_left({**thread, "first_response_at": "2026-01-01"}, NOW) == ("", False)
     assert duration(3 * 86400) == "3d"
+
+
+def test_received_times_fit_five_cells() -> None:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Tokyo")
+    assert received(NOW - 3600, NOW, tz) == "10:00"
+    assert received(NOW - 26 * 3600, NOW, tz) == "12/31"  # yesterday, last year
+    assert received(NOW - 400 * 86400, NOW, tz) == "2024"

@@ -156,3 +156,30 @@ def test_written_test_config_loads(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_durations(text: str, seconds: int | None) -> None:
     assert parse_duration(text) == seconds
+
+
+_RELAY = """
+[[account.relay]]
+name = "rakuten"
+domains = ["fw.rakuten.ne.jp"]
+smtp = { host = "sub.fw.rakuten.ne.jp", port = 587, security = "starttls", username = "shop" }
+from = "%s"
+"""
+
+
+def test_a_relay_names_the_from_address_the_mall_registered() -> None:
+    config = parse_config(
+        GOOD.replace("\n[[staff]]", _RELAY % "Shop@Example.jp" + "\n[[staff]]", 1),
+        Path("/etc/shareinbox/config.toml"),
+    )
+    (account,) = config.accounts
+    assert account.relays[0].from_address == "Shop@Example.jp"
+    assert account.own_addresses == {"support@example.test", "shop@example.jp"}
+
+
+def test_a_relay_from_that_is_no_address_is_named() -> None:
+    error = _error(GOOD.replace("\n[[staff]]", _RELAY % "shop" + "\n[[staff]]", 1))
+    assert error.key is not None
+    assert error.key.endswith(".from")
+    assert error.line is not None
+    assert "not a mail address" in str(error)

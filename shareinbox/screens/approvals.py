@@ -1,0 +1,239 @@
+"""承認待ち: the replies waiting for a supervisor. Each is shown in full
+(recipients, subject, files, the text); the supervisor may edit the text
+(``e``), approve it (``a``, or ``ctrl+s`` while editing: it is queued and
+sent, with the edits) or send it back with a comment its author sees
+(``x``). ``t`` opens the thread for context. Every decision is audited by
+the daemon; the list follows the approval events.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from shareinbox.bindings import translate_bindings
+from shareinbox.errors import ShareinboxError
+from shareinbox.i18n import N_, _
+from shareinbox.screens.dialogs import ChoiceDialog, TextDialog
+from shareinbox.text import clean, one_line
+from shareinbox.widgets.banner import ConnectionBanner
+from shareinbox.widgets.outbox_rows import entry_detail, entry_row
+from shareinbox.widgets.reply_editor import ReplyEditor
+
+if TYPE_CHECKING:
+    from shareinbox.app import ShareinboxApp
+
+SETTLE = 0.15
+SUPERVISORS = ("supervisor", "admin")
+EVENTS = ("outbox.state", "approval.requested", "approval.decided", "resync")
+
+
+class ApprovalsScreen(Screen[None]):
+    """The approval queue."""
+
+    DEFAULT_CSS = """
+    ApprovalsScreen #approvals-title { height: 1; background: $panel; padding: 0 1; }
+    ApprovalsScreen #pending { height: auto; max-height: 6; min-height: 2; }
+    ApprovalsScreen #entry { height: auto; max-height: 7; padding: 0 1; border-top: solid $panel-lighten-2; }
+    ApprovalsScreen #text { height: 1fr; border: round $panel-lighten-2; }
+    ApprovalsScreen #text.-editing { border: round $warning; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", N_("Back"), id="approvals.back"),
+        Binding("a", "approve", N_("Approve"), id="approvals.approve"),
+        Binding("ctrl+s", "approve", N_("Approve"), id="approvals.approve_now",
+                priority=True, show=False),
+        Binding("x", "reject", N_("Send back"), id="approvals.reject"),
+        Binding("e", "edit", N_("Edit"), id="approvals.edit"),
+        Binding("t", "thread", N_("Thread"), id="approvals.thread"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.entries: list[dict[str, Any]] = []
+        self.current: dict[str, Any] | None = None
+        self._stale = False
+
+    @property
+    def inbox_app(self) -> ShareinboxApp:
+        """The app, typed."""
+        return cast("ShareinboxApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        """Banner, title, the queue, the chosen reply, its text, footer."""
+        yield ConnectionBanner()
+        yield Static("", id="approvals-title", markup=False)
+        yield OptionList(id="pending")
+        yield Static("", id="entry", markup=False)
+        yield ReplyEditor(id="text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Load the queue."""
+        self.query_one("#text", TextArea).read_only = True
+        self.query_one(OptionList).focus()
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    def daemon_connected(self) -> None:
+        """After a reconnect: load again."""
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    def daemon_event(self, event: dict[str, Any]) -> None:
+        """Reload (soon) when the queue may have changed."""
+        if event.get("kind") in EVENTS and not self._stale:
+            self._stale = True
+            self.set_timer(SETTLE, self._settle)
+
+    def _settle(self) -> None:
+        self._stale = False
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    async def load(self) -> None:
+        """Read the replies awaiting approval."""
+        try:
+            result = await self.inbox_app.request(
+                "list_outbox", state="awaiting_approval", limit=200
+            )
+        except ShareinboxError as e:
+            self.notify(one_line(e.message), severity="error", markup=False)
+            return
+        entries = list(result["outbox"])
+        title = Text(_("Awaiting approval"), "bold")
+        title.append(f"  {len(entries)}", "bold yellow")
+        if self.inbox_app.me.get("role") not in SUPERVISORS:
+            title.append("  " + _("(only supervisors approve replies)"), "dim")
+        self.query_one("#approvals-title", Static).update(title)
+        keep = self.current["id"] if self.current else None
+        self.entries = entries
+        options = self.query_one(OptionList)
+        width = max(40, self.app.size.width - 6)
+        options.set_options(
+            Option(entry_row(e, width, with_author=True, with_state=False))
+            for e in entries
+        )
+        ids = [e["id"] for e in entries]
+        if entries:
+            options.highlighted = ids.index(keep) if keep in ids else 0
+        else:
+            self._show(None)
+
+    def on_option_list_option_highlighted(
+        self, event: OptionList.OptionHighlighted
+    ) -> None:
+        """Show the highlighted reply in full."""
+        if event.option_index < len(self.entries):
+            outbox_id = int(self.entries[event.option_index]["id"])
+            if self.current is None or self.current["id"] != outbox_id:
+                self.run_worker(self._fetch(outbox_id), exclusive=True, group="detail")
+
+    async def _fetch(self, outbox_id: int) -> None:
+        try:
+            entry = await self.inbox_app.request("get_outbox", outbox_id=outbox_id)
+        except ShareinboxError as e:
+            self.notify(one_line(e.message), severity="error", markup=False)
+            return
+        self._show(entry)
+
+    def _show(self, entry: dict[str, Any] | None) -> None:
+        self.current = entry
+        text = self.query_one("#text", TextArea)
+        self._stop_editing()
+        if entry is None:
+            self.query_one("#entry", Static).update(
+                Text(_("Nothing waits for approval"), "dim")
+            )
+            text.load_text("")
+            return
+        header = {k: v for k, v in entry.items() if k != "body"}
+        self.query_one("#entry", Static).update(entry_detail(header))
+        text.load_text(clean(str(entry.get("body") or "")))
+
+    def _stop_editing(self) -> None:
+        text = self.query_one("#text", TextArea)
+        text.read_only = True
+        text.remove_class("-editing")
+
+    def action_edit(self) -> None:
+        """Edit the text before approving it."""
+        if self.current is None:
+            return
+        text = self.query_one("#text", TextArea)
+        text.read_only = False
+        text.add_class("-editing")
+        text.focus()
+
+    def action_back(self) -> None:
+        """Stop editing (the edits stay until you move on), else go back."""
+        text = self.query_one("#text", TextArea)
+        if not text.read_only:
+            self._stop_editing()
+            self.query_one(OptionList).focus()
+            return
+        self.dismiss(None)
+
+    def action_approve(self) -> None:
+        """Approve the reply (with the edits, if any): it is queued and sent."""
+        entry = self.current
+        if entry is None:
+            return
+        body = clean(self.query_one("#text", TextArea).text)
+        edited = body != clean(str(entry.get("body") or ""))
+        question = _("Approve and send reply #{id}?").format(id=entry["id"])
+        if edited:
+            question = _("Approve and send reply #{id} with your edits?").format(
+                id=entry["id"]
+            )
+        choices = [("yes", _("Approve and send")), ("no", _("Not yet"))]
+
+        def answered(choice: str | None) -> None:
+            if choice == "yes":
+                self.run_worker(
+                    self._approve(int(entry["id"]), body if edited else None)
+                )
+
+        self.app.push_screen(ChoiceDialog(question, choices, "yes"), answered)
+
+    async def _approve(self, outbox_id: int, body: str | None) -> None:
+        args: dict[str, Any] = {"outbox_id": outbox_id}
+        if body is not None:
+            args["body"] = body
+        if await self.inbox_app.attempt("approve", **args) is not None:
+            self.notify(_("Approved: reply #{id} is queued for sending").format(id=outbox_id),
+                        markup=False)  # fmt: skip
+            self.current = None
+            self.query_one(OptionList).focus()
+            await self.load()
+
+    def action_reject(self) -> None:
+        """Send the reply back to its author with a comment they will see."""
+        entry = self.current
+        if entry is None:
+            return
+
+        def written(reason: str | None) -> None:
+            if reason:
+                self.run_worker(self._reject(int(entry["id"]), reason))
+
+        self.app.push_screen(
+            TextDialog(_("Why does it go back? (the author reads this)")), written
+        )
+
+    async def _reject(self, outbox_id: int, reason: str) -> None:
+        if await self.inbox_app.attempt("reject", outbox_id=outbox_id, reason=reason):
+            self.notify(_("Sent back to its author"), markup=False)
+            self.current = None
+            await self.load()
+
+    def action_thread(self) -> None:
+        """Open the reply's thread (the customer's mail) for context."""
+        from shareinbox.screens.thread import ThreadScreen
+
+        if self.current is not None:
+            self.app.push_screen(ThreadScreen(int(self.current["thread_id"])))
