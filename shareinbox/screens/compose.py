@@ -7,7 +7,8 @@ leaving (each save renews the reply lock), so a dropped SSH session loses
 nothing. ``ctrl+t`` picks a template (suggestions first), ``ctrl+e`` hands the
 text to ``$EDITOR``, ``ctrl+o`` attaches a file read with the person's own
 permissions, ``ctrl+s`` shows the confirmation and sends (to approval where
-needed). Esc asks whether to keep or discard the draft.
+needed). Esc asks whether to keep or discard the draft. From 120 columns
+the customer's latest mail is shown beside the reply.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label, Static, TextArea
 
@@ -33,12 +34,14 @@ from shareinbox.widgets.conversation import filename_label, human_size
 from shareinbox.widgets.reply_editor import ReplyEditor
 
 SAVE_AFTER = 1.0  # seconds after the last key before the draft is saved
+WIDE = 120  # from this width the customer's mail is shown beside the reply
 
 
 class ComposeScreen(ComposeActions):
     """The reply editor for one thread."""
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", N_("Send…"), id="compose.send", priority=True),
         Binding("ctrl+t", "template", N_("Template"), id="compose.template", priority=True),
@@ -74,7 +77,10 @@ class ComposeScreen(ComposeActions):
             with Horizontal(classes="field"):
                 yield Label(label)
                 yield Input(id=field)
-        yield ReplyEditor(id="body")
+        with Horizontal(id="writing"):
+            yield ReplyEditor(id="body")
+            with VerticalScroll(id="original-pane"):
+                yield Static("", id="original", markup=False)
         yield Static("", id="files", markup=False)
         yield Static(_("Loading…"), id="save-state", markup=False)
         yield Footer()
@@ -120,6 +126,25 @@ class ComposeScreen(ComposeActions):
         self._set_state(_("Draft loaded") if not fresh else _("New draft"))
         if fresh:
             self.action_template()
+        self.run_worker(self._original(), group="original")
+
+    async def _original(self) -> None:
+        """The customer's latest mail, beside the reply on wide terminals."""
+        try:
+            detail = await self.inbox_app.request(
+                "show_thread", thread_id=self.thread_id
+            )
+        except ShareinboxError:
+            return
+        messages = [
+            m for m in detail.get("messages") or [] if m.get("direction") == "in"
+        ]
+        if messages:
+            last = messages[-1]
+            who = one_line(str(last.get("from_name") or last.get("from") or ""))
+            text = Text(who + "\n", "bold")
+            text.append(clean(str(last.get("text") or ""), tabsize=4).rstrip())
+            self.query_one("#original", Static).update(text)
 
     def _show(self, draft: dict[str, Any], *, body: bool = False) -> None:
         """Show the daemon's draft (recipients, subject, files; the text if asked)."""

@@ -326,3 +326,18 @@ async def test_closing_while_the_daemon_is_away_says_what_would_be_lost(
     with closing(sqlite3.connect(database)) as conn:
         (body,) = conn.execute("SELECT body FROM outbox").fetchone()
     assert body == "saved part"
+
+
+@pytest.mark.parametrize(("width", "shown"), [(100, False), (130, True)])
+async def test_the_customers_mail_is_beside_the_reply_on_wide_terminals(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon, width: int, shown: bool
+) -> None:
+    app = reply_tui()
+    async with app.run_test(size=(width, 30)) as pilot:
+        screen = await open_reply(pilot, app)
+        original = screen.query_one("#original", Static)
+        await wait_until(
+            pilot, lambda: "Do you have it in M?" in str(original.render())
+        )
+        await pilot.pause()
+        assert ("Do you have it in M?" in screen_text(app)) is shown

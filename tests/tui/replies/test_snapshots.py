@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from shareinbox.app import ShareinboxApp
 from shareinbox.screens.approvals import ApprovalsScreen
@@ -45,6 +45,10 @@ def _composing(app: ShareinboxApp) -> RunBefore:
         screen = await open_reply(pilot, app, template=True)
         await wait_until(pilot, lambda: screen.query_one("#body", TextArea).text != "")
         await wait_until(pilot, lambda: "11:00:00" in screen_text(app))
+        original = screen.query_one("#original", Static)
+        await wait_until(
+            pilot, lambda: "Do you have it in M?" in str(original.render())
+        )
         await _still(pilot, app, None)
 
     return run_before
