@@ -99,7 +99,11 @@ class TemplateDialog(ModalScreen[str | None]):
                 "suggest_templates", thread_id=self.thread_id, limit=SUGGESTIONS
             )
             suggested = list(found.get("suggestions") or [])
-            templates = list((await app.request("list_templates"))["templates"])
+            templates = list(
+                (await app.request("list_templates", thread_id=self.thread_id))[
+                    "templates"
+                ]
+            )
         except ShareinboxError as e:
             self.notify(one_line(e.message), severity="error", markup=False)
         options = self.query_one(OptionList)

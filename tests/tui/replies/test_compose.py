@@ -341,3 +341,21 @@ async def test_the_customers_mail_is_beside_the_reply_on_wide_terminals(
         )
         await pilot.pause()
         assert ("Do you have it in M?" in screen_text(app)) is shown
+
+
+async def test_a_japanese_mail_is_offered_japanese_templates(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    late = ids(reply_daemon)["late"]
+    app = reply_tui(language="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot, app, 2)
+        app.push_screen(TemplateDialog(late))
+        await wait_until(pilot, lambda: bool(app.screen.query(OptionList)))
+        options = app.screen.query_one(OptionList)
+        await wait_until(pilot, lambda: options.option_count > 5)
+        labels = [str(o.prompt) for o in options.options]
+        preview = app.screen.query_one("#preview", Static)
+        await wait_until(pilot, lambda: "様" in str(preview.render()))
+    assert any("配送" in label for label in labels)
+    assert not any("Delivery delay" in label for label in labels)
