@@ -87,6 +87,37 @@ async def test_typing_is_saved_and_comes_back_after_a_restart(
         assert len(outbox_rows(reply_daemon, fresh)) == 1
 
 
+async def test_text_typed_just_before_quitting_is_saved(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    app = reply_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_reply(pilot, app)
+        await pilot.press(*"Hello Jane")
+        await pilot.press("ctrl+q")  # well within the autosave delay
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert outbox_rows(reply_daemon, fresh)[-1]["body"] == "Hello Jane"
+    again = reply_tui()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await open_reply(pilot, again, thread_id=fresh)
+        assert body_of(again).text == "Hello Jane"
+
+
+async def test_text_typed_just_before_the_editor_is_lost_is_saved(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    app = reply_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_reply(pilot, app)
+        await pilot.press(*"Hello Jane")
+        app.pop_screen()  # the screen goes without being closed
+        await wait_until(
+            pilot, lambda: outbox_rows(reply_daemon, fresh)[-1]["body"] == "Hello Jane"
+        )
+
+
 async def test_editor_round_trip(
     reply_tui: AppMaker,
     reply_daemon: InProcessDaemon,
