@@ -8,12 +8,11 @@ the daemon; the list follows the approval events.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -23,18 +22,13 @@ from shareinbox.i18n import N_, _
 from shareinbox.screens.dialogs import ChoiceDialog, TextDialog
 from shareinbox.text import clean, one_line
 from shareinbox.widgets.banner import ConnectionBanner
-from shareinbox.widgets.outbox_rows import entry_detail, entry_row
+from shareinbox.widgets.outbox_rows import OutboxListScreen, entry_detail, entry_row
 from shareinbox.widgets.reply_editor import ReplyEditor
 
-if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
-
-SETTLE = 0.15
 SUPERVISORS = ("supervisor", "admin")
-EVENTS = ("outbox.state", "approval.requested", "approval.decided", "resync")
 
 
-class ApprovalsScreen(Screen[None]):
+class ApprovalsScreen(OutboxListScreen):
     """The approval queue."""
 
     DEFAULT_CSS = """
@@ -57,14 +51,7 @@ class ApprovalsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.entries: list[dict[str, Any]] = []
         self.current: dict[str, Any] | None = None
-        self._stale = False
-
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Banner, title, the queue, the chosen reply, its text, footer."""
@@ -79,21 +66,7 @@ class ApprovalsScreen(Screen[None]):
         """Load the queue."""
         self.query_one("#text", TextArea).read_only = True
         self.query_one(OptionList).focus()
-        self.run_worker(self.load(), exclusive=True, group="load")
-
-    def daemon_connected(self) -> None:
-        """After a reconnect: load again."""
-        self.run_worker(self.load(), exclusive=True, group="load")
-
-    def daemon_event(self, event: dict[str, Any]) -> None:
-        """Reload (soon) when the queue may have changed."""
-        if event.get("kind") in EVENTS and not self._stale:
-            self._stale = True
-            self.set_timer(SETTLE, self._settle)
-
-    def _settle(self) -> None:
-        self._stale = False
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.reload()
 
     async def load(self) -> None:
         """Read the replies awaiting approval."""

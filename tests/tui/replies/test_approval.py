@@ -8,6 +8,7 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
+import pytest
 from textual.widgets import OptionList, Static, TextArea
 
 from shareinbox.daemon.sender import OutboxSender
@@ -16,6 +17,7 @@ from shareinbox.screens.compose import ComposeScreen
 from shareinbox.screens.confirm_send import ConfirmSendDialog
 from shareinbox.screens.dialogs import ChoiceDialog, TextDialog
 from shareinbox.screens.outbox import OutboxScreen
+from shareinbox.widgets.outbox_rows import OutboxListScreen
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.smtp_server import SmtpServer
 from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
@@ -238,3 +240,24 @@ async def test_the_queue_follows_new_submissions(
             pilot, lambda: any("Only supervisors" in t for t in toasts(agent))
         )
         assert not isinstance(agent.screen, ApprovalsScreen)
+
+
+@pytest.mark.parametrize("key", ["o", "A"])
+async def test_outbox_and_approvals_follow_submissions_through_one_base(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon, key: str
+) -> None:
+    app = reply_tui(login="tanaka")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_connected()
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, OutboxListScreen))
+        screen = app.screen
+        assert isinstance(screen, OutboxListScreen)
+        if isinstance(screen, OutboxScreen):
+            await pilot.press("t")  # the team's outbox: sato's reply is there
+            await wait_until(pilot, lambda: screen.team)
+        late = ids(reply_daemon)["late"]
+        outbox_id = _submit_as(reply_daemon, "sato", late, "山田様\n確認します。")
+        await wait_until(
+            pilot, lambda: [e["id"] for e in screen.entries] == [outbox_id]
+        )
