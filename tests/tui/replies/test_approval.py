@@ -5,11 +5,12 @@ a failed reply is sent again or edited from the outbox."""
 
 from __future__ import annotations
 
+import json
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from shareinbox.daemon.sender import OutboxSender
 from shareinbox.screens.approvals import ApprovalsScreen
@@ -261,3 +262,49 @@ async def test_outbox_and_approvals_follow_submissions_through_one_base(
         await wait_until(
             pilot, lambda: [e["id"] for e in screen.entries] == [outbox_id]
         )
+
+
+async def test_the_supervisor_edits_subject_and_recipients_before_approving(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    _submit_as(reply_daemon, "sato", fresh, "Dear Jane, size M is in stock.")
+    boss = reply_tui(login="tanaka")
+    async with boss.run_test(size=(100, 30), notifications=True) as pilot:
+        await boss.wait_connected()
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(boss.screen, ApprovalsScreen))
+        await wait_until(pilot, lambda: "size M is in stock" in screen_text(boss))
+        await pilot.press("e")
+        to = boss.screen.query_one("#edit-to", Input)
+        assert to.value == "Jane Doe <jane@example.com>"
+        to.value = "Jane <jane@example"
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot, lambda: any("not an address" in t for t in toasts(boss))
+        )
+        assert not isinstance(boss.screen, ChoiceDialog)
+        to.value = "Jane Doe <jane.doe@example.com>"
+        await pilot.press("shift+tab")  # from the text to the subject
+        subject = boss.screen.query_one("#edit-subject", Input)
+        assert boss.screen.focused is subject
+        await pilot.press("end", *" (size M)")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(boss.screen, ChoiceDialog))
+        assert "with your edits" in screen_text(boss)
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: outbox_rows(reply_daemon, fresh)[0]["state"] != "awaiting_approval",
+        )
+    row = outbox_rows(reply_daemon, fresh)[0]
+    assert row["subject"] == "Re: Question about sizes (size M)"
+    assert json.loads(row["to_json"]) == [
+        {"name": "Jane Doe", "addr": "jane.doe@example.com"}
+    ]
+    assert row["body"] == "Dear Jane, size M is in stock."
+    with reply_daemon.store.read() as conn:
+        (detail,) = conn.execute(
+            "SELECT detail FROM audit WHERE action = 'approve'"
+        ).fetchone()
+    assert json.loads(detail)["changed"] == ["subject", "to"]
