@@ -55,9 +55,9 @@ class ShareinboxApp(SupervisorKeys):
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False
         ),
-        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
-        Binding("o", "outbox", N_("Outbox"), id="app.outbox"),
-        Binding("A", "approvals", N_("Approvals"), id="app.approvals"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True, show=False),
+        Binding("o", "outbox", N_("Outbox"), id="app.outbox", show=False),
+        Binding("A", "approvals", N_("Approvals"), id="app.approvals", show=False),
     ]
 
     online = reactive(False)

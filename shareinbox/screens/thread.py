@@ -42,7 +42,7 @@ class ThreadScreen(ThreadActions):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", N_("Back"), id="thread.back"),
+        Binding("escape,q", "back", N_("Back"), id="thread.back", show=False),
         Binding("j,down", "scroll(1)", N_("Down"), show=False, id="thread.down"),
         Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="thread.up"),
         Binding("d", "save_attachment", N_("Save attachment"), id="thread.save"),
