@@ -2,9 +2,9 @@
 
 The draft lives in the daemon: the screen claims the thread, loads the
 person's draft (or has the daemon start one with To/Cc and the ``Re:``
-subject), and saves what is typed about a second after typing stops and when
-leaving (each save renews the reply lock), so a dropped SSH session loses
-nothing. ``ctrl+t`` picks a template (suggestions first), ``ctrl+e`` hands the
+subject), and saves what is typed about a second after typing stops, when
+leaving and before the app quits (each save renews the reply lock), so a
+dropped SSH session loses nothing. ``ctrl+t`` picks a template (suggestions first), ``ctrl+e`` hands the
 text to ``$EDITOR``, ``ctrl+o`` attaches a file read with the person's own
 permissions, ``ctrl+s`` shows the confirmation and sends (to approval where
 needed). Esc asks whether to keep or discard the draft. From 120 columns
