@@ -61,6 +61,7 @@ class InboxScreen(ThreadActions):
         self.view = "new"
         self.search_query: str | None = None
         self._stale = False
+        self._new_view = False
         self._search_rows: list[dict[str, Any]] = []
 
     def compose(self) -> ComposeResult:
@@ -147,7 +148,10 @@ class InboxScreen(ThreadActions):
             if self.search_query is not None:
                 await threads.show(self._search_fetch)
             else:
-                await threads.show(self._view_fetch, self._locate)
+                # A new view starts at the top; a reload keeps the thread I was on.
+                locate = None if self._new_view else self._locate
+                self._new_view = False
+                await threads.show(self._view_fetch, locate)
         except ShareinboxError as e:
             self.notify(one_line(e.message), severity="error", markup=False)
         self._show_status()
@@ -205,6 +209,7 @@ class InboxScreen(ThreadActions):
     def show_view(self, view: str) -> None:
         """Switch to a view."""
         self.view, self.search_query = view, None
+        self._new_view = True
         self.query_one(ThreadList).cursor = 0
         self.query_one(ThreadList).focus()
         self.run_worker(self.reload(), exclusive=True, group="reload")

@@ -94,8 +94,12 @@ def record_toasts(app: ShareinboxApp) -> None:
 
 
 def toasts(app: ShareinboxApp) -> list[str]:
-    """The messages of every toast the app has shown (expired ones too)."""
-    return list(_TOASTS.get(id(app), []))
+    """The messages of every toast the app has shown (expired ones too, for
+    apps made by `tui`; others: the toasts not yet expired)."""
+    recorded = _TOASTS.get(id(app))
+    if recorded is None:
+        return [n.message for n in app._notifications]
+    return list(recorded)
 
 
 def thread_row(daemon: InProcessDaemon, thread_id: int) -> dict[str, Any]:

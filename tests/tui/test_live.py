@@ -163,3 +163,21 @@ async def test_a_burst_of_new_mail_does_not_flood_the_screen(
             pilot, lambda: sum("burst" in t for t in toasts(app)) == MAIL_TOASTS
         )
         assert len(app.mail_toasts) == MAIL_TOASTS  # the other 26 were not checked
+
+
+async def test_the_highlighted_thread_stays_highlighted_when_mail_arrives(
+    tui: AppMaker, shop_daemon: InProcessDaemon
+) -> None:
+    app = tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await started(pilot, app, 2)
+        app.screen.show_view("all")  # type: ignore[attr-defined]
+        threads = app.screen.query_one(ThreadList)
+        await wait_until(pilot, lambda: threads.total == 5)
+        await pilot.press("j", "j")
+        chosen = (threads.selected or {})["id"]
+        new = seed_thread(shop_daemon.store, subject="割り込み", received_at=NOW)
+        _event(shop_daemon, "thread.new", thread_id=new, data={})
+        await wait_until(pilot, lambda: threads.total == 6)
+        await wait_until(pilot, lambda: threads.cursor == 3)
+        assert (threads.selected or {})["id"] == chosen
