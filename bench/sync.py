@@ -189,7 +189,9 @@ def run(ctx: Context) -> list[Section]:
         " FSync on (its default). shareinbox runs as `shareinbox daemon --once` in"
         " its own process: it fetches, parses, threads, indexes for search and"
         " commits each batch with the folder cursor (SQLite WAL, synchronous ="
-        " NORMAL). Peak RSS is the process's ru_maxrss. offlineimap is not"
+        " NORMAL). Peak RSS is the ru_maxrss `wait4` reports for the process"
+        " (its own peak or that of a child it reaped, whichever is larger; the"
+        " parse worker is counted on its own, not added). offlineimap is not"
         " installed here, so the '8x faster than offlineimap' target is not"
         " measured."
     )

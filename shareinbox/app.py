@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.reactive import reactive
@@ -29,6 +29,7 @@ from shareinbox.clock import Clock, SystemClock
 from shareinbox.config import Config
 from shareinbox.errors import DaemonUnavailable, ShareinboxError
 from shareinbox.i18n import N_, _
+from shareinbox.screens.supervisor import SupervisorKeys
 from shareinbox.text import one_line
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ ReplyScreenFactory = Callable[["ShareinboxApp", dict[str, Any]], Screen[Any]]
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
 
 
-class ShareinboxApp(App[None]):
+class ShareinboxApp(SupervisorKeys):
     """The shared-inbox TUI.
 
     Attributes:

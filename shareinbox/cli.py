@@ -130,7 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = getattr(module, "run_" + command.replace("-", "_"))(args)
     except ShareinboxError as e:
-        print(f"shareinbox: {e.message}", file=sys.stderr)
+        from shareinbox.text import clean
+
+        print(f"shareinbox: {clean(e.message)}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         return 130

@@ -265,15 +265,24 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> Config:
     """
     path = find_config_path(explicit)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError as e:
         raise ConfigError(
             "no configuration file; run `shareinbox init` to create one "
             "or point --config / $SHAREINBOX_CONFIG at it",
             path=str(path),
         ) from e
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise ConfigError(f"cannot read the file: {e}", path=str(path)) from e
+    try:
+        text = data.decode("utf-8-sig")  # Windows Notepad writes a BOM
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"not UTF-8: byte 0x{data[e.start]:02x} cannot be read; "
+            "save the file as UTF-8",
+            path=str(path),
+            line=data[: e.start].count(b"\n") + 1,
+        ) from e
     return parse_config(text, path)
 
 

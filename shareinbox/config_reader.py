@@ -17,6 +17,7 @@ from shareinbox.errors import ConfigError
 
 T = TypeVar("T")
 _MISSING: Any = object()
+MAX_DURATION = 3650 * 86400
 _DURATION = re.compile(
     r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?\s*(?:(\d+)\s*s)?\s*$"
 )
@@ -48,6 +49,8 @@ class Locator:
                 table = _resolve(header.group(2), counts, array)
                 if array:
                     counts[table] = counts.get(table, -1) + 1
+                    if table == path:  # the array itself (a table was wanted)
+                        return number
                     table = (*table, counts[table])
                 if table == path:
                     return number
@@ -174,6 +177,8 @@ class Section:
             raise self.error(
                 key, f'expected a duration such as "3h" or "30m", got {value!r}'
             )
+        if seconds > MAX_DURATION:  # a date that far out breaks time arithmetic
+            raise self.error(key, f"must be at most 3650d (10 years), got {value!r}")
         return seconds
 
     def table(self, key: str, required: bool = False) -> Section:

@@ -100,7 +100,8 @@ def decode(line: bytes) -> dict[str, Any]:
     """Parse one line; ProtocolError when it is not a JSON object with a type."""
     try:
         message = json.loads(line)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as e:
+        # RecursionError: "[[[[..." nested deeper than Python's stack
         raise ProtocolError(f"not a JSON line: {e}") from e
     if not isinstance(message, dict) or not isinstance(message.get("type"), str):
         raise ProtocolError("a message must be a JSON object with a 'type'")

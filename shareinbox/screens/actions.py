@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 
 from shareinbox.i18n import N_, _
 from shareinbox.screens.dialogs import (
@@ -19,6 +18,7 @@ from shareinbox.screens.dialogs import (
     TextDialog,
     WaitingDialog,
 )
+from shareinbox.screens.spam import SPAM_BINDINGS, SpamActions
 from shareinbox.text import one_line
 from shareinbox.widgets.cells import status_label
 
@@ -34,11 +34,12 @@ THREAD_BINDINGS = [
     Binding("n", "note", N_("Note"), id="thread.note"),
     Binding("m", "memo", N_("Memo"), id="thread.memo", show=False),
     Binding("h", "history", N_("History"), id="thread.history"),
+    *SPAM_BINDINGS,
 ]
 STATUSES = ("new", "open", "waiting", "done", "spam")
 
 
-class ThreadActions(Screen[Any]):
+class ThreadActions(SpamActions):
     """A screen acting on one thread; subclasses say which and show changes."""
 
     @property
@@ -112,7 +113,9 @@ class ThreadActions(Screen[Any]):
         choices = [(s, status_label(s)) for s in STATUSES]
 
         def chosen(status: str | None) -> None:
-            if status == "waiting":
+            if status == "spam" and thread["status"] != "spam":
+                self.action_mark_spam()  # asks whether to block the sender
+            elif status == "waiting":
                 app = self.inbox_app
                 self.app.push_screen(
                     WaitingDialog(

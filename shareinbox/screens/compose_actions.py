@@ -264,7 +264,14 @@ class ComposeActions(Screen[None]):
         if self.draft is None:
             self.dismiss(None)
             return
-        await self.save()
+        if not await self.save():  # offline: say what leaving would lose
+            choices = [("write", _("Continue writing")),
+                       ("lose", _("Leave without the unsaved changes"))]  # fmt: skip
+            title = _("The last changes are not saved (the daemon does not answer)")
+            self.app.push_screen(
+                ChoiceDialog(title, choices, "write"), self._close_chosen
+            )
+            return
         choices = [("keep", _("Keep the draft for later")),
                    ("discard", _("Discard the draft")),
                    ("write", _("Continue writing"))]  # fmt: skip
@@ -272,7 +279,10 @@ class ComposeActions(Screen[None]):
                              self._close_chosen)  # fmt: skip
 
     def _close_chosen(self, choice: str | None) -> None:
-        if choice in ("keep", "discard"):
+        if choice == "lose":
+            self.draft = None
+            self.dismiss(None)
+        elif choice in ("keep", "discard"):
             self.run_worker(self._leave(discard=choice == "discard"), group="send")
 
     async def _leave(self, *, discard: bool) -> None:

@@ -41,7 +41,12 @@ class HelpScreen(ModalScreen[None]):
         for keys, label, ident in binding_rows(nodes):
             shown = keymap.get(ident, keys) if ident else keys
             text.append(
-                fit(shown.replace("question_mark", "?").replace("slash", "/"), 16),
+                fit(
+                    shown.replace("question_mark", "?")
+                    .replace("slash", "/")
+                    .replace("exclamation_mark", "!"),
+                    16,
+                ),
                 "bold",
             )
             text.append(" " + fit(label, 28) + " ")

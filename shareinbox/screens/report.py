@@ -1,238 +1,173 @@
-"""The team report: a week at a time, with text bar charts.
+"""The team report for supervisors: a date range (today, 7 days, 30 days or
+custom), the totals and first-response times, charts of mail per day,
+busiest hours and backlog by age, and tables per staff, tag and category.
 
-Per-day received / replied / resolved, first-response times (business and
-calendar), the share answered within the SLA, the backlog by age, the
-busiest hours and the per-staff, per-tag and per-category tables. The
-figures come from the daemon's ``report`` operation (supervisors only);
-bars are drawn with ``#`` so they line up whatever the terminal's width for
-ambiguous characters.
+The figures come from the daemon's ``report`` operation (the same as
+``shareinbox report``); this screen only draws them.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Static
 
 from shareinbox.bindings import translate_bindings
 from shareinbox.errors import PermissionDenied, ShareinboxError
-from shareinbox.i18n import N_, _, pgettext
-from shareinbox.reports.render import bar, format_cell, format_duration, sections
+from shareinbox.i18n import N_, _
+from shareinbox.screens import report_parts as parts
+from shareinbox.screens.report_range import (
+    RangeDialog,
+    days_range,
+    preset_range,
+    range_label,
+)
 from shareinbox.text import one_line
 from shareinbox.widgets.banner import ConnectionBanner
-from shareinbox.widgets.cells import fit
 
 if TYPE_CHECKING:
     from shareinbox.app import ShareinboxApp
 
-WEEK = 7 * 86400.0
-BAR = 24
-COLUMNS = {
-    "login": N_("Staff"), "name": N_("Name"), "handled": N_("Threads"),
-    "replies": N_("Replies"), "resolved": N_("Resolved"),
-    "first_responses": N_("First replies"), "median_business": N_("Median (business)"),
-    "median_calendar": N_("Median (calendar)"), "tag": N_("Tag"),
-    "category": N_("Category"), "threads": N_("Threads"), "answered": N_("Answered"),
-}  # fmt: skip
-AGES = {
-    "under 4h": N_("under 4h"), "4-24h": N_("4-24h"), "1-3d": N_("1-3d"),
-    "3-7d": N_("3-7d"), "over 7d": N_("over 7d"),
-}  # fmt: skip
-WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
-
-
-def _short_day(iso_date: str) -> str:
-    day = datetime.fromisoformat(iso_date)
-    return day.strftime("%m-%d ") + _(WEEKDAYS[day.weekday()])
-
-
-def day_chart(report: dict[str, Any]) -> Text:
-    """Received (customer mail) and replied per day, with resolved counts."""
-    days = report["days"]
-    largest = max([d["received"] for d in days] + [d["replied"] for d in days] + [1])
-    text = Text()
-    for d in days:
-        text.append(fit(_short_day(d["date"]), 10) + " ", "dim")
-        text.append(fit(pgettext("report", "in"), 4) + " ", "cyan")
-        text.append(
-            f"{bar(d['received'], largest, BAR):<{BAR}} {d['received']:>4}\n", "cyan"
-        )
-        text.append(" " * 11 + fit(pgettext("report", "out"), 4) + " ", "green")
-        text.append(
-            f"{bar(d['replied'], largest, BAR):<{BAR}} {d['replied']:>4}", "green"
-        )
-        text.append("  " + _("resolved {n}").format(n=d["resolved"]) + "\n", "dim")
-    text.rstrip()
-    return text
-
-
-def first_response_text(report: dict[str, Any]) -> Text:
-    """Median and p90 first response, and the SLA share."""
-    first = report["first_response"]
-
-    def span(value: float | None) -> str:
-        return "-" if value is None else format_duration(value)
-
-    lines = [
-        _("Threads started: {threads}, answered: {answered}").format(**first),
-        _("Median {median} (business), {calendar} (calendar)").format(
-            median=span(first["business"]["median"]),
-            calendar=span(first["calendar"]["median"])),
-        _("90th percentile {p90} (business), {calendar} (calendar)").format(
-            p90=span(first["business"]["p90"]), calendar=span(first["calendar"]["p90"])),
-        _("Within {target}: {pct} ({within} of {total}; {pending} not due yet)").format(
-            target=format_duration(first["sla_target"]),
-            pct=format_cell("within_sla_pct", first["within_sla_pct"]),
-            within=first["within_sla"], total=first["within_sla"] + first["breached"],
-            pending=first["pending"]),
-    ]  # fmt: skip
-    return Text("\n".join(lines))
-
-
-def backlog_chart(report: dict[str, Any]) -> Text:
-    """Threads still to do by how long the customer has waited."""
-    buckets = report["backlog"]["buckets"]
-    largest = max([b["total"] for b in buckets] + [1])
-    text = Text()
-    for b in buckets:
-        text.append(fit(_(AGES.get(b["age"], b["age"])), 10) + " ", "dim")
-        text.append(f"{bar(b['total'], largest, BAR):<{BAR}} {b['total']:>4}", "yellow")
-        detail = _("new {new}, open {open}, waiting {waiting}").format(**b)
-        text.append(f"  {detail}\n", "dim")
-    text.rstrip()
-    return text
-
-
-def hours_chart(report: dict[str, Any]) -> Text:
-    """Customer mail by hour of the day (hours with mail only)."""
-    hours = [h for h in report["hours"] if h["received"]]
-    largest = max([h["received"] for h in hours] + [1])
-    text = Text()
-    for h in hours:
-        text.append(f"{h['hour']:02d}:00 ", "dim")
-        text.append(f"{bar(h['received'], largest, BAR):<{BAR}} {h['received']:>4}\n")
-    text.rstrip()
-    return text if hours else Text(_("no customer mail"), "dim")
-
-
-def table(report: dict[str, Any], name: str) -> Table:
-    """The staff, tags or categories section as a table."""
-    section = next(s for s in sections(report) if s.name == name)
-    grid = Table(box=None, pad_edge=False, show_edge=False)
-    for column in section.columns:
-        left = column in ("login", "name", "tag", "category")
-        grid.add_column(_(COLUMNS[column]), no_wrap=True,
-                        justify="left" if left else "right")  # fmt: skip
-    for row in section.rows:
-        grid.add_row(*(Text(one_line(format_cell(c, v)))
-                       for c, v in zip(section.columns, row, strict=True)))  # fmt: skip
-    return grid
-
-
-def report_view(report: dict[str, Any]) -> RenderableType:
-    """Every part of the report, with headings."""
-    parts: list[RenderableType] = []
-    for title, body in (
-        (_("First response"), first_response_text(report)),
-        (_("Per day"), day_chart(report)),
-        (_("Backlog by age"), backlog_chart(report)),
-        (_("Busiest hours"), hours_chart(report)),
-        (_("Staff"), table(report, "staff")),
-        (_("Tags"), table(report, "tags")),
-        (_("Categories"), table(report, "categories")),
-    ):
-        parts += [Text(title, "bold underline"), body, Text("")]
-    return Group(*parts)
+PRESET_NAMES = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days"),
+                "custom": N_("Custom")}  # fmt: skip
 
 
 class ReportScreen(Screen[None]):
-    """The report of one week; left and right move a week back and forth.
+    """Team metrics over a range of days, with charts.
 
     Attributes:
-        report: the figures shown (None until they arrive).
+        preset: "today", "7d", "30d" or "custom".
+        since, until: the range shown (epoch seconds, until exclusive).
+        report: the daemon's last answer (None until it came).
     """
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", N_("Back"), id="report.back"),
-        Binding("left", "earlier", N_("Earlier week"), id="report.earlier"),
-        Binding("right", "later", N_("Later week"), id="report.later"),
+        Binding("t", "preset('today')", N_("Today"), id="report.today"),
+        Binding("w", "preset('7d')", N_("7 days"), id="report.week"),
+        Binding("m", "preset('30d')", N_("30 days"), id="report.month"),
+        Binding("c", "custom", N_("Custom range"), id="report.custom"),
+        Binding("left", "shift(-1)", N_("Earlier"), show=False, id="report.earlier"),
+        Binding("right", "shift(1)", N_("Later"), show=False, id="report.later"),
+        Binding("j,down", "scroll(1)", N_("Down"), show=False, id="report.down"),
+        Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="report.up"),
     ]
 
-    def __init__(self, until: float | None = None) -> None:
+    def __init__(self, preset: str = "7d") -> None:
         super().__init__()
         translate_bindings(self)
-        self.until = until
+        self.preset = preset
+        self.since, self.until = 0.0, 0.0
         self.report: dict[str, Any] | None = None
+
+    @property
+    def inbox_app(self) -> ShareinboxApp:
+        """The app, typed."""
+        return cast("ShareinboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Banner, title, the report, footer."""
         yield ConnectionBanner()
-        yield Static(Text(_("Report"), "bold"), id="report-title")
-        with VerticalScroll(id="report-body"):
-            yield Static(Text(_("Loading…"), "dim"), id="report-view")
+        yield Static(_("Loading…"), id="report-title", markup=False)
+        yield VerticalScroll(id="report-body")
         yield Footer()
 
     def on_mount(self) -> None:
-        """Load the report."""
-        self.run_worker(self.load(), exclusive=True, group="report")
+        """Show the starting preset."""
+        self.action_preset(self.preset)
 
     def daemon_connected(self) -> None:
-        """Reload after a reconnect."""
-        self.run_worker(self.load(), exclusive=True, group="report")
+        """After a reconnect: load again."""
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    def action_preset(self, preset: str) -> None:
+        """Show today, the last 7 or the last 30 days."""
+        app = self.inbox_app
+        self.preset = preset
+        self.since, self.until = preset_range(preset, app.now(), app.config.shop.tz)
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    def action_custom(self) -> None:
+        """Ask for the first and last day."""
+        tz = self.inbox_app.config.shop.tz
+        current = range_label(self.since, self.until, tz).replace(" – ", " ")
+
+        def chosen(days: tuple[date, date] | None) -> None:
+            if days is not None:
+                self.preset = "custom"
+                self.since, self.until = days_range(*days, tz)
+                self.run_worker(self.load(), exclusive=True, group="load")
+
+        self.app.push_screen(RangeDialog(current), chosen)
+
+    def action_shift(self, direction: int) -> None:
+        """The range of the same length just before (-1) or after (1)."""
+        length = self.until - self.since
+        self.preset = "custom"
+        self.since += direction * length
+        self.until += direction * length
+        self.run_worker(self.load(), exclusive=True, group="load")
 
     async def load(self) -> None:
-        """Ask the daemon for the week ending at `until` (default: today)."""
-        app = cast("ShareinboxApp", self.app)
-        args = (
-            {}
-            if self.until is None
-            else {"since": self.until - WEEK, "until": self.until}
-        )
-        view = self.query_one("#report-view", Static)
+        """Ask the daemon for the report and draw it."""
         try:
-            report = await app.request("report", **args)
+            report = await self.inbox_app.request(
+                "report", since=self.since, until=self.until
+            )
         except PermissionDenied:
-            view.update(Text(_("The report is for supervisors."), "yellow"))
+            await self._say(_("The report is for supervisors."))
             return
         except ShareinboxError as e:
-            view.update(Text(one_line(e.message), "red"))
+            self.notify(one_line(e.message), severity="error", markup=False)
             return
         self.report = report
-        self.until = float(report["until_ts"])
-        title = _("Report {since} – {until} ({zone})").format(
-            since=report["since"][:10], until=_last_day(report), zone=report["timezone"]
+        await self.show(report)
+
+    async def show(self, report: dict[str, Any]) -> None:
+        """Replace the body with `report`."""
+        tz = self.inbox_app.config.shop.tz
+        title = _("Report: {range} ({preset})").format(
+            range=range_label(self.since, self.until, tz),
+            preset=_(PRESET_NAMES[self.preset]),
         )
-        self.query_one("#report-title", Static).update(Text(title, "bold"))
-        view.update(report_view(report))
+        self.query_one("#report-title", Static).update(title)
+        body = self.query_one("#report-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount_all(self._widgets(report))
+        body.scroll_home(animate=False)
+
+    async def _say(self, message: str) -> None:
+        body = self.query_one("#report-body", VerticalScroll)
+        await body.remove_children()
+        await body.mount(Static(Text(message, "yellow"), id="report-message"))
+
+    def _widgets(self, report: dict[str, Any]) -> list[Widget]:
+        return [
+            Static(parts.summary(report), id="report-summary"),
+            *parts.charts(report),
+            parts.heading(_("Per staff")),
+            Static(parts.staff_table(report), id="report-staff"),
+            parts.heading(_("Per tag")),
+            Static(parts.group_table(report, "tag"), id="report-tags"),
+            parts.heading(_("Per category")),
+            Static(parts.group_table(report, "category"), id="report-categories"),
+        ]
 
     def action_back(self) -> None:
-        """Back."""
+        """Back to where I was."""
         self.dismiss(None)
 
-    def action_earlier(self) -> None:
-        """The week before."""
-        if self.until is not None:
-            self.until -= WEEK
-            self.run_worker(self.load(), exclusive=True, group="report")
-
-    def action_later(self) -> None:
-        """The week after."""
-        if self.until is not None:
-            self.until += WEEK
-            self.run_worker(self.load(), exclusive=True, group="report")
-
-
-def _last_day(report: dict[str, Any]) -> str:
-    """The range's last day (``until`` is the start of the next one)."""
-    days = report["days"]
-    return str(days[-1]["date"]) if days else str(report["until"])[:10]
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the report."""
+        self.query_one("#report-body", VerticalScroll).scroll_relative(
+            y=lines, animate=False
+        )

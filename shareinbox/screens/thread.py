@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import containers
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -28,6 +29,7 @@ from shareinbox.text import one_line
 from shareinbox.widgets.banner import ConnectionBanner
 from shareinbox.widgets.cells import full_time, status_label
 from shareinbox.widgets.conversation import Conversation, attachments_of, human_size
+from shareinbox.widgets.order_panel import OrderPanel
 from shareinbox.widgets.rows import LOCK, VIEWERS
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,9 @@ class ThreadScreen(ThreadActions):
         """Banner, header, conversation, footer."""
         yield ConnectionBanner()
         yield Static(_("Loading…"), id="thread-header", markup=False)
-        yield VerticalScroll(id="conversation")
+        with containers.Horizontal(id="thread-body"):
+            yield VerticalScroll(id="conversation")
+            yield OrderPanel(self.thread_id, self.inbox_app.request, id="orders")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -133,6 +137,7 @@ class ThreadScreen(ThreadActions):
             return
         self.detail = detail
         self.thread_changed(detail["thread"])
+        self.query_one(OrderPanel).follow(list(detail.get("orders") or []))
         scroll = self.query_one("#conversation", VerticalScroll)
         keep = scroll.scroll_y
         await scroll.remove_children()

@@ -21,7 +21,10 @@ def iso(ts: float | None, tz: ZoneInfo) -> str | None:
     """Epoch seconds as ISO 8601 in `tz` (None stays None)."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz).isoformat(timespec="seconds")
+    try:
+        return datetime.fromtimestamp(ts, tz).isoformat(timespec="seconds")
+    except (OverflowError, ValueError, OSError):  # a stored time out of range
+        return None
 
 
 def _json_list(text: str | None) -> list[Any]:

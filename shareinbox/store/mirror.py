@@ -9,7 +9,7 @@ ever written inside the transaction that stores the rows it describes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from shareinbox.store import events
@@ -91,14 +91,31 @@ def save_cursor(
 
 
 def local_flags(
-    conn: sqlite3.Connection, folder_id: int, uidvalidity: int
+    conn: sqlite3.Connection,
+    folder_id: int,
+    uidvalidity: int,
+    uids: Collection[int] | None = None,
 ) -> dict[int, str]:
-    """UID -> flags of every stored location of a folder incarnation."""
-    rows = conn.execute(
-        "SELECT uid, flags FROM message_location WHERE folder_id = ? AND uidvalidity = ?",
-        (folder_id, uidvalidity),
-    )
-    return {int(uid): flags for uid, flags in rows}
+    """UID -> flags of the stored locations of a folder incarnation.
+
+    Args:
+        uids: only these UIDs (an incremental sync asks about what changed,
+            not about the whole folder); None: every location.
+    """
+    sql = "SELECT uid, flags FROM message_location WHERE folder_id = ? AND uidvalidity = ?"
+    if uids is None:
+        rows = conn.execute(sql, (folder_id, uidvalidity)).fetchall()
+        return {int(uid): flags for uid, flags in rows}
+    wanted = sorted(uids)
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for uid, flags in conn.execute(
+            f"{sql} AND uid IN ({marks})", (folder_id, uidvalidity, *chunk)
+        ):
+            found[int(uid)] = flags
+    return found
 
 
 def local_count(conn: sqlite3.Connection, folder_id: int, uidvalidity: int) -> int:

@@ -179,8 +179,11 @@ def _apply(
 ) -> None:  # fmt: skip
     """Write the non-body changes, then fetch and store new mail in batches."""
     plan, state = changes.plan, changes.state
+    asked: set[int] | None = None  # an incremental sync needs what changed only
+    if plan.mode in (Mode.QRESYNC, Mode.CONDSTORE) and changes.server_uids is None:
+        asked = {*changes.server_flags, *changes.vanished, *changes.sizes}
     with store.write() as conn:
-        known = mirror.local_flags(conn, row.id, state.uidvalidity)
+        known = mirror.local_flags(conn, row.id, state.uidvalidity, asked)
     if changes.server_uids is not None:
         changes.vanished = gone_uids(changes.server_uids, known, plan.new_from)
     elif changes.full_listing:

@@ -194,6 +194,8 @@ def parse_date(value: str | None) -> datetime | None:
         if abs(offset) >= 24 * 3600:
             offset = 0
         year = parts[0]
+        if not 1000 <= year <= 9998:  # year 9999 in Tokyo is past datetime.max
+            return None
         tz = UTC if offset == 0 else timezone(timedelta(seconds=offset))
         return datetime(
             year, parts[1], parts[2], parts[3], parts[4], parts[5], tzinfo=tz

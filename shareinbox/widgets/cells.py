@@ -52,11 +52,21 @@ def status_label(status: str, *, short: bool = False) -> str:
     return pgettext("status", STATUS_NAMES.get(status, status))
 
 
+def _local(ts: float | None, tz: ZoneInfo) -> datetime | None:
+    """`ts` in `tz`; None for none, or for a stored time datetime cannot hold."""
+    if ts is None:
+        return None
+    try:
+        return datetime.fromtimestamp(ts, tz)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def received(ts: float | None, now: float, tz: ZoneInfo) -> str:
     """A 5-cell time: HH:MM today, MM/DD within the last 300 days, else YYYY."""
-    if ts is None:
+    when = _local(ts, tz)
+    if when is None:
         return ""
-    when = datetime.fromtimestamp(ts, tz)
     today = datetime.fromtimestamp(now, tz)
     if when.date() == today.date():
         return when.strftime("%H:%M")
@@ -67,9 +77,8 @@ def received(ts: float | None, now: float, tz: ZoneInfo) -> str:
 
 def full_time(ts: float | None, tz: ZoneInfo) -> str:
     """A date and time for headers and the history."""
-    if ts is None:
-        return ""
-    return datetime.fromtimestamp(ts, tz).strftime("%Y-%m-%d %H:%M")
+    when = _local(ts, tz)
+    return when.strftime("%Y-%m-%d %H:%M") if when is not None else ""
 
 
 def duration(seconds: float) -> str:

@@ -246,3 +246,23 @@ def test_each_error_names_file_line_and_key(
         where = new.removeprefix("after:")
     assert (error.path, error.line, error.key) == (str(path), _line(text, where), key)
     assert str(error).startswith(f"{path}:{error.line}: key '{key}': ")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "key", "words"),
+    [
+        ('[[shop]]\nname = "x"\n', 1, "shop", "expected a table"),
+        ("[sla]\n\nfirst_response = \"99999999999999999999d\"\n", 3,
+         "sla.first_response", "at most 3650d"),
+        ('[server]\nlock_timeout = "4000d"\n', 2, "server.lock_timeout", "at most"),
+        ('[account]\nname = "x"\n', 1, "account", "expected an array of tables"),
+        ("[shop]\nname = 'a'\nname = 'b'\n", 3, None, "not valid TOML"),
+    ],
+)  # fmt: skip
+def test_whole_sections_and_out_of_range_values(
+    text: str, line: int, key: str | None, words: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        parse_config(text, Path("/etc/shareinbox/config.toml"))
+    assert (raised.value.line, raised.value.key) == (line, key)
+    assert words in raised.value.message

@@ -7,13 +7,14 @@ import time
 import pytest
 
 from shareinbox.sync.filenames import sanitize_filename
-from shareinbox.sync.html_text import html_to_text
+from shareinbox.sync.html_text import MAX_QUOTE, html_to_text
 from shareinbox.sync.parse import parse_message
 from shareinbox.sync.subject import normalize_subject
 
 # Each took 2 s to 23 s at this size before; linear work takes milliseconds.
 # The bound is loose so a busy shared machine cannot fail it by chance.
-UNCLOSED = ["<a ", "<!--", "<![", "<a x=\"", "<div\n"]  # fmt: skip
+UNCLOSED = ["<a ", "<!--", "<![", "<a x=\"", "<div\n",
+            "<!--]]>", "<br/>#<!--]]>", "<![CDATA[x]>"]  # fmt: skip
 
 
 @pytest.mark.parametrize("piece", UNCLOSED)
@@ -64,3 +65,12 @@ def test_a_subject_of_many_reply_prefixes_normalises_in_linear_time() -> None:
     start = time.perf_counter()
     assert normalize_subject(subject) == "ご注文について"
     assert time.perf_counter() - start < 2.0
+
+
+def test_nested_quotes_do_not_multiply_the_text() -> None:
+    """Each level added "> " to every line inside it: 150 KB of nested
+    <blockquote> became 288 MB of text (memory, database, search index)."""
+    html = "x<blockquote>" * 12_000
+    text = html_to_text(html)
+    assert len(text) < 10 * len(html)
+    assert text.splitlines()[-2] == "> " * MAX_QUOTE + "x"

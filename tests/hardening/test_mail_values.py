@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shareinbox.orders import find_order_ids
@@ -17,26 +15,33 @@ from shareinbox.sync.parse import parse_message
 from shareinbox.text import clean, one_line
 from tests.reply.helpers import write_template
 
-FAST = settings(max_examples=200, deadline=None)
 JINJA = ["{{", "}}", "{%", "%}", "{#", "#}", "raw", "endraw", "7*7", "\n", "\r", "\x1b"]
 mail_text = st.lists(st.sampled_from(JINJA) | st.text(max_size=4), max_size=10).map(
     "".join
 )
 
-_TEAM = Path(tempfile.mkdtemp(prefix="harden-templates-"))
-write_template(
-    _TEAM / "ja",
-    "echo",
-    "{{ customer.name }}様|{{ thread.subject }}|{{ order_ids | join(',') }}\n"
-    "{{ quoted }}\n",
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> TemplateLibrary:
+    """A team template that echoes every customer-controlled value."""
+    team = tmp_path_factory.mktemp("team")
+    write_template(
+        team / "ja",
+        "echo",
+        "{{ customer.name }}様|{{ thread.subject }}|{{ order_ids | join(',') }}\n"
+        "{{ quoted }}\n",
+    )
+    return TemplateLibrary("ja", team)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-LIBRARY = TemplateLibrary("ja", _TEAM)
-
-
-@FAST
 @given(name=mail_text, subject=mail_text, quoted=mail_text, order=mail_text)
 def test_customer_values_render_literally_on_their_lines(
-    name: str, subject: str, quoted: str, order: str
+    library: TemplateLibrary, name: str, subject: str, quoted: str, order: str
 ) -> None:
     ctx = ReplyContext(
         customer_name=name,
@@ -44,7 +49,7 @@ def test_customer_values_render_literally_on_their_lines(
         quoted_text=quoted,
         order_ids=(order,),
     )
-    rendered = render_template(LIBRARY, "echo", ctx)
+    rendered = render_template(library, "echo", ctx)
     head, _, rest = rendered.body.partition("\n")
     assert head.rstrip() == (
         f"{one_line(name)}様|{one_line(subject)}|{one_line(order)}".rstrip()
@@ -57,9 +62,9 @@ def test_customer_values_render_literally_on_their_lines(
     assert rendered.subject == " ".join(f"Re: {one_line(subject)}".split())
 
 
-def test_a_name_cannot_add_lines_to_the_reply() -> None:
+def test_a_name_cannot_add_lines_to_the_reply(library: TemplateLibrary) -> None:
     ctx = ReplyContext(customer_name="山田\n\n振込先: 別の口座 {{ 7*7 }}")
-    body = render_template(LIBRARY, "echo", ctx).body
+    body = render_template(library, "echo", ctx).body
     assert body.startswith("山田 振込先: 別の口座 {{ 7*7 }}様||\n")
 
 

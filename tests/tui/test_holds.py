@@ -10,11 +10,13 @@ import dataclasses
 from shareinbox.clock import ManualClock
 from shareinbox.config import Config
 from shareinbox.daemon.reminders import Reminders
+from shareinbox.widgets.thread_list import ThreadList
 from tests.daemon.harness import InProcessDaemon
 from tests.reports.fixture import Shop
 from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
 from tests.tui.screen_text import screen_text
 from tests.tui.shop import HOUR, NOW
+from tests.tui.waits import settled
 
 
 def _ids(daemon: InProcessDaemon) -> dict[str, int]:
@@ -65,6 +67,7 @@ async def test_a_hold_that_ends_is_toasted_to_its_assignee(
         assert thread_row(shop_daemon, waiting)["status"] == "new"
         await other_pilot.pause(0.2)
         assert not any("is back" in t for t in toasts(other))
+        await wait_until(pilot, lambda: settled(mine) and settled(other))
 
 
 async def test_a_customer_writing_to_a_held_thread_is_toasted(
@@ -85,6 +88,8 @@ async def test_a_customer_writing_to_a_held_thread_is_toasted(
             pilot, lambda: any(f"Thread {held} is new again" in t for t in toasts(app))
         )
         assert thread_row(shop_daemon, held)["status"] == "new"
+        threads = app.screen.query_one(ThreadList)
+        await wait_until(pilot, lambda: threads.total == 3 and settled(app))
 
 
 async def test_a_first_reply_soon_due_is_toasted(
@@ -102,3 +107,4 @@ async def test_a_first_reply_soon_due_is_toasted(
             pilot,
             lambda: any(f"スレッド {fresh}" in t and "13:30" in t for t in toasts(app)),
         )
+        await wait_until(pilot, lambda: settled(app))

@@ -1,7 +1,7 @@
 """The report screen: the daemon's figures as text charts and tables.
 
 The seeded shop (tests/tui/shop.py; now = Thu 2026-01-01 11:00 JST), last
-seven days Fri 12-26 .. Thu 01-01, spam left out:
+seven days Fri 12-26 .. Thu 01-01, spam left out (on the report screen of screens/report.py):
 
     Mon 12-29 03:00  done thread's mail        Tue 12-30 09:00  waiting
     Wed 12-31 09:00  mine; tanaka replies 10:00 (1h business, 1h calendar)
@@ -29,30 +29,30 @@ async def test_report_shows_the_week(
     tui: AppMaker, shop_daemon: InProcessDaemon
 ) -> None:
     app = tui()
-    async with app.run_test(size=(110, 80)) as pilot:
+    async with app.run_test(size=(110, 90)) as pilot:
         await started(pilot, app, 2)
         screen = ReportScreen()
         app.push_screen(screen)
-        await wait_until(pilot, lambda: screen.report is not None)
+        await wait_until(pilot, lambda: bool(screen.query("#report-staff")))
         await pilot.pause()
         text = screen_text(app)
-        assert "Report 2025-12-26 – 2026-01-01 (Asia/Tokyo)" in text
+        assert "Report: 2025-12-26 – 2026-01-01 (7 days)" in text
         assert "Threads started: 5, answered: 1" in text
-        assert "Median 1h 00m (business), 1h 00m (calendar)" in text
+        assert "First response (business time): median 1h 00m · p90 1h 00m" in text
+        assert "First response (calendar time): median 1h 00m · p90 1h 00m" in text
         lines = screen_lines(app)
-        # Thu 01-01: late and fresh arrived (spam left out); bars are '#'
-        assert _line(lines, "01-01 Thu in").endswith("2")
-        assert _line(lines, "12-31 Wed in").endswith("1")
-        wednesday = _line(lines, "12-31 Wed in")
-        replied = lines[[x.strip() for x in lines].index(wednesday) + 1].split()
-        # tanaka's reply on Wed: a bar as long as Wednesday's one mail
-        assert replied[:3] == ["out", "#" * 12, "1"]
-        assert replied[-2:] == ["resolved", "0"]
-        tanaka = _line(lines, "tanaka")
-        assert tanaka.split()[:2] == ["tanaka", "田中"]
+        # received, replied, resolved; Thu 01-01: late and fresh (spam left out)
+        thursday = [w for w in _line(lines, "01-01 Thu").split() if w.isdigit()]
+        assert thursday == ["2", "0", "0"]
+        wednesday = [w for w in _line(lines, "12-31 Wed").split() if w.isdigit()]
+        assert wednesday == ["1", "1", "0"]  # tanaka's reply on Wed
+        tanaka = _line(lines, "田中 花子").split()
+        assert tanaka[2:7] == ["1", "1", "0", "1", "1h"]
         await pilot.press("left")
         await wait_until(pilot, lambda: "2025-12-19 – 2025-12-25" in screen_text(app))
-        assert "Threads started: 0, answered: 0" in screen_text(app)
+        await wait_until(
+            pilot, lambda: "Threads started: 0, answered: 0" in screen_text(app)
+        )
         await pilot.press("escape")
         await wait_until(pilot, lambda: bool(app.screen.query(ThreadList)))
 
@@ -72,13 +72,16 @@ async def test_in_japanese(
     tui: AppMaker, shop_daemon: InProcessDaemon, language: str
 ) -> None:
     app = tui(language=language)
-    async with app.run_test(size=(110, 80)) as pilot:
+    async with app.run_test(size=(110, 90)) as pilot:
         await started(pilot, app, 2)
         screen = ReportScreen()
         app.push_screen(screen)
-        await wait_until(pilot, lambda: screen.report is not None)
+        await wait_until(pilot, lambda: bool(screen.query("#report-staff")))
         await pilot.pause()
         text = screen_text(app)
-        assert "レポート 2025-12-26 〜 2026-01-01" in text
-        assert _line(screen_lines(app), "01-01 木 受信").endswith("2")
+        assert "レポート: 2025-12-26 – 2026-01-01 (7日間)" in text
+        thursday = [
+            w for w in _line(screen_lines(app), "01-01 木").split() if w.isdigit()
+        ]
+        assert thursday == ["2", "0", "0"]
         assert "新規スレッド: 5、返信済み: 1" in text

@@ -83,7 +83,7 @@ async def test_help_lists_every_binding_with_its_id(
     tui: AppMaker, shop_daemon: InProcessDaemon
 ) -> None:
     app = tui()
-    async with app.run_test(size=(100, 70)) as pilot:
+    async with app.run_test(size=(100, 80)) as pilot:
         await started(pilot, app, 2)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

@@ -183,3 +183,19 @@ def test_a_relay_from_that_is_no_address_is_named() -> None:
     assert error.key.endswith(".from")
     assert error.line is not None
     assert "not a mail address" in str(error)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    assert load_config(path).shop.name == "Example Shop"
+
+
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(GOOD.replace("Example Shop", "例").encode("utf-8")
+                     .replace("例".encode(), "例".encode("shift_jis")))  # fmt: skip
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.line == 2
+    assert "not UTF-8" in str(caught.value)

@@ -4,12 +4,15 @@ across app restarts, $EDITOR, attachments, warnings, reply-all, cancel."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from shareinbox import paths
 from shareinbox.screens.compose import ComposeScreen
 from shareinbox.screens.confirm_send import ConfirmSendDialog
 from shareinbox.screens.dialogs import ChoiceDialog
@@ -291,3 +294,35 @@ async def test_the_reply_keys_are_in_help_and_the_command_palette(
         for ident in ("compose.send", "compose.template", "compose.editor",
                       "compose.attach", "app.outbox", "app.approvals"):  # fmt: skip
             assert ident in text
+
+
+async def test_closing_while_the_daemon_is_away_says_what_would_be_lost(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    app = reply_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_reply(pilot, app)
+        await pilot.press(*"saved part")
+        await wait_until(
+            pilot, lambda: outbox_rows(reply_daemon, fresh)[-1]["body"] == "saved part"
+        )
+        reply_daemon.stop()
+        await wait_until(pilot, lambda: not app.online)
+        await pilot.press(*" and more")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        assert "The last changes are not saved" in screen_text(app)
+        await pilot.press("enter")  # continue writing (the default)
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert body_of(app).text == "saved part and more"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChoiceDialog))
+        await pilot.press("down", "enter")  # leave anyway
+        await wait_until(
+            pilot, lambda: not isinstance(app.screen, ComposeScreen | ChoiceDialog)
+        )
+    database = paths.database_file(reply_daemon.config.server.data_dir)
+    with closing(sqlite3.connect(database)) as conn:
+        (body,) = conn.execute("SELECT body FROM outbox").fetchone()
+    assert body == "saved part"
