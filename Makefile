@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SRC := shareinbox tests bench
 
-.PHONY: venv demo test check lint typecheck pytest test-faults bench clean
+.PHONY: venv demo test check lint typecheck pytest test-faults bench bench-full clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: check pytest
 
 test-faults: venv
 	$(PY) -m pytest -q -m slow
+
+bench: venv
+	$(PY) -m bench.run_all
+
+bench-full: venv
+	$(PY) -m bench.run_all --full
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -61,7 +61,7 @@ def run(benches: list[registry.Bench], ctx: Context) -> list[Section]:
     for bench in benches:
         function = registry.load(bench)
         if function is None:
-            print(f"== {bench.name}: not built yet ({bench.module})", flush=True)
+            print(f"== {bench.name}: not plugged in ({bench.module} has no run(ctx))")
             continue
         print(f"== {bench.name}: {bench.about}", flush=True)
         start = time.monotonic()

@@ -27,6 +27,9 @@ if TYPE_CHECKING:
     from shareinbox.sync.parse import Address, ParsedMessage
 
 
+_SLICE = 1 << 20  # a raw message larger than this is written in slices
+
+
 class IngestPolicy(Protocol):
     """The team rules applied to new mail (business hours, sorting, spam)."""
 
@@ -130,10 +133,7 @@ def ingest(
     ).fetchone()
     if row is not None:
         return Ingested(int(row[0]), row[1], created=False)
-    conn.execute(
-        "INSERT OR IGNORE INTO raw_message (sha256, size, data) VALUES (?, ?, ?)",
-        (sha, len(incoming.raw), incoming.raw),
-    )
+    store_raw(conn, sha, incoming.raw)
     sender = parsed.from_
     from_addr = normalize_address(sender.addr) if sender else ""
     outgoing = incoming.folder_role == "sent" or from_addr in mailbox.own_addresses
@@ -200,6 +200,33 @@ def ingest(
     if notify and not outgoing:
         policy.on_new_inbound(conn, thread.id, message_row, parsed, now)
     return Ingested(message_row, thread.id, created=True)
+
+
+def store_raw(conn: sqlite3.Connection, sha: str, raw: bytes) -> None:
+    """Keep the raw bytes once per content hash.
+
+    A large message is written into a zero-filled blob a slice at a time:
+    binding it whole made SQLite copy it twice (the bound value and the
+    row it builds), 50 MB more for a 25 MB mail.
+    """
+    size = len(raw)
+    if size <= _SLICE:
+        conn.execute(
+            "INSERT OR IGNORE INTO raw_message (sha256, size, data) VALUES (?, ?, ?)",
+            (sha, size, raw),
+        )
+        return
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO raw_message (sha256, size, data)"
+        " VALUES (?, ?, zeroblob(?))",
+        (sha, size, size),
+    )
+    if not cursor.rowcount:  # already stored
+        return
+    view = memoryview(raw)
+    with conn.blobopen("raw_message", "data", int(cursor.lastrowid or 0)) as blob:
+        for start in range(0, size, _SLICE):
+            blob.write(view[start : start + _SLICE])
 
 
 def _counterpart(parsed: ParsedMessage, own: frozenset[str]) -> Address | None:

@@ -17,7 +17,12 @@ from shareinbox.sync.filenames import fallback_name, raw_filename, sanitize_file
 from shareinbox.sync.headers import HeaderDecoder
 from shareinbox.sync.mailtypes import Attachment
 from shareinbox.sync.mime import MimePart, parse_bytes, parse_type, python_defects
-from shareinbox.sync.payload import decode_payload, transfer_encoding, uu_filename
+from shareinbox.sync.payload import (
+    decode_payload,
+    decoded_size,
+    transfer_encoding,
+    uu_filename,
+)
 from shareinbox.sync.textparts import decode_text_part, part_charset, readable
 
 FORWARD_LINE = "---------- Forwarded message ----------"
@@ -195,9 +200,11 @@ class Walker:
             return
         index = len(self.attachments)
         if data is None:
-            data, note = decode_payload(part)
+            size, note = decoded_size(part)
             if note:
                 self.defects.append(f"{ctype} attachment: {note}")
+        else:
+            size = len(data)
         filename = raw_filename(part, self.decoder) or name
         if not filename and transfer_encoding(part) in ("x-uuencode", "uuencode"):
             filename = uu_filename(part)
@@ -210,7 +217,7 @@ class Walker:
                 index=index,
                 filename=sanitize_filename(filename or "", fallback_name(index, ctype)),
                 content_type=ctype,
-                size=len(data),
+                size=size,
                 inline=kind == "inline" or (not kind and content_id is not None),
                 content_id=content_id or None,
             )
