@@ -44,15 +44,8 @@ async def test_claim_then_release(tui: AppMaker, shop_daemon: InProcessDaemon) -
         # The thread left the new view; it is found under "open" with its lock.
         app.screen.show_view("open")  # type: ignore[attr-defined]
         threads = app.screen.query_one(ThreadList)
-        await wait_until(  # the open view shown (the new one had 2 threads too)
-            pilot,
-            lambda: (
-                threads.total == 2
-                and threads.selected is not None
-                and not any(
-                    w.group == "reload" and not w.is_finished for w in app.workers
-                )
-            ),
+        await wait_until(
+            pilot, lambda: threads.total == 2 and threads.selected is not None
         )
         selected = threads.selected
         assert selected is not None
