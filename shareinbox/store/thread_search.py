@@ -1,0 +1,162 @@
+"""Threads with a message matching a search, newest activity first, fast.
+
+The index look-ups of `shareinbox.store.search` give the candidate
+messages; each is mapped to its thread through the narrow index
+``message_id_thread`` (migration ``m007_speed``), never through the wide
+``message`` rows. The threads are then taken in the order of the view
+(``last_message_at`` descending, id descending) and their candidates
+confirmed on the stored text, chunk by chunk, until `limit` threads are
+found: a common term stops after the first few chunks.
+
+Cost, at most: the index look-up plus one narrow index entry a candidate,
+then either a sort of the candidate threads (few candidates) or a walk of
+the ``thread_last`` index until `limit` are found (many). A query whose
+terms are all 1–2 ASCII characters has no index look-up, so every message
+is a candidate: the walk reads each newest thread's text until `limit`
+threads match, and a pair found nowhere (``qx``) reads all the stored text.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+
+from shareinbox.store import search
+
+_SMALL = 2000  # candidate threads sorted directly below this many
+_BATCH = 256  # messages confirmed in one statement
+
+
+def search_threads(
+    conn: sqlite3.Connection, query: str, *, limit: int = 100
+) -> list[int]:
+    """Threads with a message matching `query`, newest activity first."""
+    query_terms = search.terms(query)
+    if not query_terms:
+        return []
+    compiled = search.compile_terms(query_terms)
+    where, params = compiled.where()
+    by_thread: dict[int, list[int]] | None = None
+    if params:
+        by_thread = _candidates(conn, where, params)
+        if not by_thread:
+            return []
+    ordered = _thread_order(conn, by_thread)
+    if not compiled.confirm:
+        return [tid for tid, _ in zip(ordered, range(limit), strict=False)]
+    return _confirm_in_order(conn, ordered, by_thread, compiled.confirm, limit)
+
+
+def _candidates(
+    conn: sqlite3.Connection, where: str, params: list[str]
+) -> dict[int, list[int]]:
+    """Thread id -> candidate message ids, from the narrow index."""
+    by_thread: dict[int, list[int]] = {}
+    for mid, tid in conn.execute(
+        f"SELECT m.id, m.thread_id FROM message m INDEXED BY message_id_thread"
+        f" WHERE {where}",
+        params,
+    ):
+        if tid is not None:
+            by_thread.setdefault(tid, []).append(mid)
+    return by_thread
+
+
+def _thread_order(
+    conn: sqlite3.Connection, wanted: dict[int, list[int]] | None
+) -> Iterator[int]:
+    """The ids of `wanted` (None: every thread), newest activity first, lazily."""
+    if wanted is not None and len(wanted) <= _SMALL:
+        keyed = []
+        ids = list(wanted)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            keyed.extend(
+                conn.execute(
+                    "SELECT last_message_at IS NOT NULL, last_message_at, id"
+                    f" FROM thread WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+            )
+        keyed.sort(key=lambda r: (r[0], r[1] or 0.0, r[2]), reverse=True)
+        yield from (int(r[2]) for r in keyed)
+        return
+    cursor = conn.execute(
+        "SELECT id FROM thread INDEXED BY thread_last"
+        " ORDER BY last_message_at DESC, id DESC"
+    )
+    while rows := cursor.fetchmany(1024):
+        for (tid,) in rows:
+            if wanted is None or tid in wanted:
+                yield int(tid)
+
+
+def _messages_of(conn: sqlite3.Connection, thread_ids: Sequence[int]) -> list[int]:
+    marks = ",".join("?" * len(thread_ids))
+    return [
+        int(r[0])
+        for r in conn.execute(
+            f"SELECT id FROM message WHERE thread_id IN ({marks})", thread_ids
+        )
+    ]
+
+
+def _confirm_in_order(
+    conn: sqlite3.Connection,
+    ordered: Iterator[int],
+    by_thread: dict[int, list[int]] | None,
+    confirm: Sequence[str],
+    limit: int,
+) -> list[int]:
+    """The first `limit` threads of `ordered` with a candidate holding `confirm`."""
+    found: list[int] = []
+    pending: list[int] = []
+    for tid in ordered:
+        pending.append(tid)
+        size = (
+            len(pending)
+            if by_thread is None
+            else sum(len(by_thread[t]) for t in pending)
+        )
+        if size < _BATCH:
+            continue
+        found.extend(_confirmed_threads(conn, pending, by_thread, confirm))
+        pending = []
+        if len(found) >= limit:
+            return found[:limit]
+    if pending:
+        found.extend(_confirmed_threads(conn, pending, by_thread, confirm))
+    return found[:limit]
+
+
+def _confirmed_threads(
+    conn: sqlite3.Connection,
+    thread_ids: list[int],
+    by_thread: dict[int, list[int]] | None,
+    confirm: Sequence[str],
+) -> list[int]:
+    """Those of `thread_ids` (in order) with a candidate holding every term."""
+    if by_thread is None:
+        mids = _messages_of(conn, thread_ids)
+    else:
+        mids = [mid for tid in thread_ids for mid in by_thread[tid]]
+    good = search.confirmed_ids(conn, mids, confirm)
+    if by_thread is None:
+        matched = _threads_of(conn, good)
+        return [t for t in thread_ids if t in matched]
+    held = set(good)
+    return [t for t in thread_ids if any(m in held for m in by_thread[t])]
+
+
+def _threads_of(conn: sqlite3.Connection, mids: list[int]) -> set[int]:
+    if not mids:
+        return set()
+    marks = ",".join("?" * len(mids))
+    return {
+        int(r[0])
+        for r in conn.execute(
+            f"SELECT thread_id FROM message INDEXED BY message_id_thread"
+            f" WHERE id IN ({marks})",
+            mids,
+        )
+    }
