@@ -150,12 +150,12 @@ def drop_locations(
     conn: sqlite3.Connection, folder_id: int, uidvalidity: int, uids: Iterable[int]
 ) -> int:
     """Forget expunged UIDs (the messages and their threads stay); count them."""
-    before = conn.total_changes
-    conn.executemany(
+    # rowcount, not total_changes: the `folder_count` trigger's rows are not counted.
+    cursor = conn.executemany(
         "DELETE FROM message_location WHERE folder_id = ? AND uidvalidity = ? AND uid = ?",
         ((folder_id, uidvalidity, uid) for uid in uids),
     )
-    return conn.total_changes - before
+    return max(cursor.rowcount, 0)
 
 
 def drop_other_incarnations(

@@ -53,7 +53,9 @@ def test_count_follows_every_kind_of_change(tmp_path: Path) -> None:
                     conn, [(rng.choice(ids), folder, uv, u, "", None) for u in uids]
                 )
             elif kind == 2:
-                mirror.drop_locations(conn, folder, uv, uids)
+                before = _counted(conn, folder, uv)
+                dropped = mirror.drop_locations(conn, folder, uv, uids)
+                assert dropped == before - _counted(conn, folder, uv)
             else:
                 mirror.drop_other_incarnations(conn, folder, uv)
             for f, v in ((inbox, 1), (inbox, 2), (other, 1)):
