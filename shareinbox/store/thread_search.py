@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from shareinbox.store import search
 
 _SMALL = 2000  # candidate threads sorted directly below this many
+_WALK = 1024  # newest threads read before the index is asked
 _BATCH = 256  # messages confirmed in one statement
 
 
@@ -36,15 +37,20 @@ def search_threads(
         return []
     compiled = search.compile_terms(query_terms)
     where, params = compiled.where()
-    by_thread: dict[int, list[int]] | None = None
-    if params:
-        by_thread = _candidates(conn, where, params)
-        if not by_thread:
-            return []
+    # A common term is held by the newest threads: read them first.
+    budget = _WALK if params else None
+    walk = _thread_order(conn, None)
+    found, complete = _confirm_in_order(conn, walk, None, query_terms, limit, budget)
+    if complete:
+        return found
+    by_thread = _candidates(conn, where, params)
     ordered = _thread_order(conn, by_thread)
     if not compiled.confirm:
         return [tid for tid, _ in zip(ordered, range(limit), strict=False)]
-    return _confirm_in_order(conn, ordered, by_thread, compiled.confirm, limit)
+    found, _ = _confirm_in_order(
+        conn, ordered, by_thread, compiled.confirm, limit, None
+    )
+    return found
 
 
 def _candidates(
@@ -107,26 +113,38 @@ def _confirm_in_order(
     by_thread: dict[int, list[int]] | None,
     confirm: Sequence[str],
     limit: int,
-) -> list[int]:
-    """The first `limit` threads of `ordered` with a candidate holding `confirm`."""
+    budget: int | None,
+) -> tuple[list[int], bool]:
+    """The first `limit` threads of `ordered` with a candidate holding `confirm`.
+
+    Args:
+        by_thread: each thread's candidates (None: all its messages).
+        budget: give up after this many threads (None: never).
+
+    Returns:
+        The threads found, and whether they are the answer (False: the
+        budget ran out first).
+    """
     found: list[int] = []
     pending: list[int] = []
+    walked = 0
     for tid in ordered:
         pending.append(tid)
-        size = (
-            len(pending)
-            if by_thread is None
-            else sum(len(by_thread[t]) for t in pending)
-        )
+        size = len(pending)
+        if by_thread is not None:
+            size = sum(len(by_thread[t]) for t in pending)
         if size < _BATCH:
             continue
         found.extend(_confirmed_threads(conn, pending, by_thread, confirm))
+        walked += len(pending)
         pending = []
         if len(found) >= limit:
-            return found[:limit]
+            return found[:limit], True
+        if budget is not None and walked >= budget:
+            return found, False
     if pending:
         found.extend(_confirmed_threads(conn, pending, by_thread, confirm))
-    return found[:limit]
+    return found[:limit], True
 
 
 def _confirmed_threads(
