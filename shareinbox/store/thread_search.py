@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from shareinbox.store import search
 
 _SMALL = 2000  # candidate threads sorted directly below this many
-_WALK = 1024  # newest threads read before the index is asked
+_WALK = 512  # newest threads read before the index is asked
 _BATCH = 256  # messages confirmed in one statement
 
 
@@ -38,18 +38,18 @@ def search_threads(
     compiled = search.compile_terms(query_terms)
     where, params = compiled.where()
     # A common term is held by the newest threads: read them first.
-    budget = _WALK if params else None
     walk = _thread_order(conn, None)
-    found, complete = _confirm_in_order(conn, walk, None, query_terms, limit, budget)
+    found, complete = _confirm_in_order(conn, walk, None, query_terms, limit, _WALK)
     if complete:
         return found
-    by_thread = _candidates(conn, where, params)
+    if params:
+        by_thread, confirm = _candidates(conn, where, params), compiled.confirm
+    else:  # no term in an index: one pass over the stored text
+        by_thread, confirm = _scan(conn, query_terms), []
     ordered = _thread_order(conn, by_thread)
-    if not compiled.confirm:
+    if not confirm:
         return [tid for tid, _ in zip(ordered, range(limit), strict=False)]
-    found, _ = _confirm_in_order(
-        conn, ordered, by_thread, compiled.confirm, limit, None
-    )
+    found, _ = _confirm_in_order(conn, ordered, by_thread, confirm, limit, None)
     return found
 
 
@@ -62,6 +62,21 @@ def _candidates(
         f"SELECT m.id, m.thread_id FROM message m INDEXED BY message_id_thread"
         f" WHERE {where}",
         params,
+    ):
+        if tid is not None:
+            by_thread.setdefault(tid, []).append(mid)
+    return by_thread
+
+
+def _scan(conn: sqlite3.Connection, query_terms: Sequence[str]) -> dict[int, list[int]]:
+    """Thread id -> its messages holding every term, by reading all the text."""
+    test = " AND ".join("instr(s.text, ?) > 0" for _ in query_terms)
+    by_thread: dict[int, list[int]] = {}
+    for mid, tid in conn.execute(
+        "SELECT s.message_id, m.thread_id FROM search_text s"
+        f" JOIN message m INDEXED BY message_id_thread ON m.id = s.message_id"
+        f" WHERE {test}",
+        list(query_terms),
     ):
         if tid is not None:
             by_thread.setdefault(tid, []).append(mid)

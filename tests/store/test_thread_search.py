@@ -62,14 +62,24 @@ def _truth(conn: sqlite3.Connection, query: str, limit: int) -> list[int]:
     return [int(r[0]) for r in rows if r[0] in hit][:limit]
 
 
-@pytest.mark.parametrize(("small", "batch"), [(2000, 256), (0, 256), (0, 1), (5, 3)])
+@pytest.mark.parametrize(
+    ("small", "batch", "walk"),
+    [(2000, 256, 1024), (2000, 1, 1), (0, 256, 0), (0, 1, 2), (5, 3, 1)],
+)
 @pytest.mark.parametrize("limit", [1, 4, 100])
 def test_threads_match_their_meaning(
-    store: Store, monkeypatch: pytest.MonkeyPatch, small: int, batch: int, limit: int
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    small: int,
+    batch: int,
+    walk: int,
+    limit: int,
 ) -> None:
+    """Walked only, walked then looked up (sorted or walked again), or scanned."""
     monkeypatch.setattr(thread_search, "_SMALL", small)
     monkeypatch.setattr(thread_search, "_BATCH", batch)
-    rng = random.Random(limit * 1000 + small + batch)
+    monkeypatch.setattr(thread_search, "_WALK", walk)
+    rng = random.Random(limit * 1000 + small + batch + walk)
     queries = [*QUERIES, *("".join(rng.sample(ALPHABET, 2)) for _ in range(20))]
     with store.read() as conn:
         for query in queries:
