@@ -81,11 +81,11 @@ def main() -> None:
         align(ctx, store, mailbox.user)
         stored = times(ctx, store, mailbox.user)
         original = mirror.local_count
-        mirror.local_count = _counted  # type: ignore[assignment]
+        mirror.local_count = _counted
         try:
             counted = times(ctx, store, mailbox.user)
         finally:
-            mirror.local_count = original  # type: ignore[assignment]
+            mirror.local_count = original
         store.close()
         for label, seconds in (("folder_count", stored), ("COUNT(*)", counted)):
             print(
