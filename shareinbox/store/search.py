@@ -41,6 +41,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _WIDTH = re.compile("[\uff01-\uff5e\uff61-\uff9f\uffa0-\uffdc]+")
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
 _CHUNK = 256
+_LOOKUP = "SELECT rowid FROM {0} WHERE {0} MATCH ?"
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,17 @@ class _Query:
         self.units.extend(t for t in tokens if t not in self.units)
         if len(encoded) > 2 or not tokens:
             self.confirm.append(term)
+
+    def lookups(self) -> list[tuple[str, str]]:
+        """Each index look-up on its own: (a statement giving rowids, its MATCH)."""
+        found = []
+        if self.trigrams:
+            found.append(
+                (_LOOKUP.format("search_trigram"), " AND ".join(self.trigrams))
+            )
+        if self.units:
+            found.append((_LOOKUP.format("search_units"), " AND ".join(self.units)))
+        return found
 
     def where(self) -> tuple[str, list[str]]:
         """A condition on ``m.id`` and its parameters."""

@@ -36,14 +36,14 @@ def search_threads(
     if not query_terms:
         return []
     compiled = search.compile_terms(query_terms)
-    where, params = compiled.where()
+    lookups = compiled.lookups()
     # A common term is held by the newest threads: read them first.
     walk = _thread_order(conn, None)
     found, complete = _confirm_in_order(conn, walk, None, query_terms, limit, _WALK)
     if complete:
         return found
-    if params:
-        by_thread, confirm = _candidates(conn, where, params), compiled.confirm
+    if lookups:
+        by_thread, confirm = _candidates(conn, lookups), compiled.confirm
     else:  # no term in an index: one pass over the stored text
         by_thread, confirm = _scan(conn, query_terms), []
     ordered = _thread_order(conn, by_thread)
@@ -54,17 +54,31 @@ def search_threads(
 
 
 def _candidates(
-    conn: sqlite3.Connection, where: str, params: list[str]
+    conn: sqlite3.Connection, lookups: list[tuple[str, str]]
 ) -> dict[int, list[int]]:
-    """Thread id -> candidate message ids, from the narrow index."""
+    """Thread id -> candidate message ids, from the narrow index.
+
+    Each index is asked on its own and the sets intersected here: SQLite
+    would build a temporary table of each and join them, several times
+    slower for two common terms.
+    """
+    ids: set[int] | None = None
+    for sql, match in lookups:
+        found = {int(r[0]) for r in conn.execute(sql, (match,))}
+        ids = found if ids is None else ids & found
+        if not ids:
+            return {}
+    wanted = sorted(ids or ())
     by_thread: dict[int, list[int]] = {}
-    for mid, tid in conn.execute(
-        f"SELECT m.id, m.thread_id FROM message m INDEXED BY message_id_thread"
-        f" WHERE {where}",
-        params,
-    ):
-        if tid is not None:
-            by_thread.setdefault(tid, []).append(mid)
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        for mid, tid in conn.execute(
+            "SELECT id, thread_id FROM message INDEXED BY message_id_thread"
+            f" WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ):
+            if tid is not None:
+                by_thread.setdefault(tid, []).append(mid)
     return by_thread
 
 
