@@ -16,8 +16,8 @@ UTF-16 units): a 1–2 character term — 返品, 注文, 株 — has no trigram
 SQLite 3.40's trigram LIKE fails on it, so it is the AND of its characters.
 Where the index alone is not exact (terms of two, or more than three,
 characters) the candidates are confirmed with ``instr`` on the stored text,
-newest first, until enough are found. User input never reaches FTS5 syntax
-unescaped.
+newest first, until enough are found (`shareinbox.store.thread_search` does
+this for threads). User input never reaches FTS5 syntax unescaped.
 """
 
 from __future__ import annotations
