@@ -92,3 +92,30 @@ def test_the_data_exercises_both_kinds_of_query(store: Store) -> None:
         assert len(_truth(conn, "a", 100)) > 10  # ASCII: no index, walked
         assert len(_truth(conn, "返品", 100)) > 3  # characters: confirmed
         assert _truth(conn, "zz", 100) == []
+
+
+@pytest.mark.parametrize("query", ["返品", "注文 a", "ab", "abq"])
+def test_plans_stay_on_narrow_indexes(
+    store: Store, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """No statement sorts, and none reads the wide message rows."""
+    monkeypatch.setattr(thread_search, "_WALK", 0)  # past the walk after one thread
+    monkeypatch.setattr(thread_search, "_BATCH", 1)
+    statements: list[str] = []
+    with store.read() as conn:
+        conn.set_trace_callback(statements.append)
+        try:
+            search.search_threads(conn, query, limit=3)
+        finally:
+            conn.set_trace_callback(None)
+        plans = [
+            " | ".join(r[3] for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in statements
+            if sql.lstrip().upper().startswith("SELECT")
+        ]
+    assert len(plans) >= 4, plans
+    for plan in plans:
+        assert "TEMP B-TREE" not in plan, plan
+        for part in plan.split(" | "):
+            if part.split()[1:2] == ["message"] or part.split()[1:2] == ["m"]:
+                assert "COVERING INDEX" in part, plan
