@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 ClientFactory = Callable[[], Awaitable[Client]]
 ReplyScreenFactory = Callable[["ShareinboxApp", dict[str, Any]], Screen[Any]]
 BACKOFF = (0.2, 0.5, 1.0, 2.0, 5.0)
+FLUSH_WAIT = 3.0  # seconds quitting waits for screens to save what they hold
 
 
 class ShareinboxApp(SupervisorKeys):
@@ -54,9 +55,9 @@ class ShareinboxApp(SupervisorKeys):
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), id="app.commands", show=False
         ),
-        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True),
-        Binding("o", "outbox", N_("Outbox"), id="app.outbox"),
-        Binding("A", "approvals", N_("Approvals"), id="app.approvals"),
+        Binding("ctrl+q", "quit", N_("Quit"), id="app.quit", priority=True, show=False),
+        Binding("o", "outbox", N_("Outbox"), id="app.outbox", show=False),
+        Binding("A", "approvals", N_("Approvals"), id="app.approvals", show=False),
     ]
 
     online = reactive(False)
@@ -173,6 +174,19 @@ class ShareinboxApp(SupervisorKeys):
         self.run_worker(toasts.announce(self, event), group="toasts")
 
     # -- global actions -------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit, once every screen has saved what it holds (text typed a moment
+        ago); a daemon that does not answer delays quitting by `FLUSH_WAIT` at most."""
+        for screen in reversed(self.screen_stack):
+            flush = getattr(screen, "flush", None)
+            if flush is None:
+                continue
+            try:
+                await asyncio.wait_for(flush(), FLUSH_WAIT)
+            except TimeoutError:
+                log.warning("%s: not saved before quitting", screen)
+        self.exit()
 
     def action_help(self) -> None:
         """Show every key binding."""

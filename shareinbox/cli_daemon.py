@@ -45,7 +45,10 @@ def worker_factory(
 
     def build(store: Store, notify: Callable[[], None]) -> Sequence[Worker]:
         policy = team_policy(config, store)
-        options = SyncOptions(order_patterns=config.orders.patterns)
+        options = SyncOptions(
+            order_patterns=config.orders.patterns,
+            history_days=config.server.history_days,
+        )
         workers: list[Worker] = [
             SyncWorker(
                 store, account, config.server, policy, on_commit=notify, options=options
@@ -101,6 +104,7 @@ def sync_once(config: Config, batch_size: int | None = None) -> int:
     options = SyncOptions(
         batch_size=batch_size or SyncOptions.batch_size,
         order_patterns=config.orders.patterns,
+        history_days=config.server.history_days,
     )
     failed = 0
     try:

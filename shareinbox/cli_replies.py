@@ -52,6 +52,10 @@ def add_arguments(name: str, parser: argparse.ArgumentParser) -> None:
     elif name == "approve":
         parser.add_argument("id", type=int)
         parser.add_argument("--body-file", help="the edited text; - reads stdin")
+        parser.add_argument("--subject", help="the edited subject")
+        for field in ("to", "cc"):
+            parser.add_argument(f"--{field}", action="append", metavar="ADDRESS",
+                                help=f"the {field.title()} recipients instead (repeat it)")  # fmt: skip
     elif name == "reject":
         parser.add_argument("id", type=int)
         parser.add_argument(
@@ -232,10 +236,13 @@ def outbox_entry(entry: dict[str, Any]) -> None:
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    """`approve ID [--body-file F]`."""
+    """`approve ID [--body-file F] [--subject S] [--to A]... [--cc A]...`."""
     body = _read_text(args.body_file) if args.body_file else None
+    edits = {"body": body, "subject": args.subject, "to": args.to, "cc": args.cc}
     with _client(args) as client:
-        result = client.call("approve", outbox_id=args.id, body=body)
+        result = client.call(
+            "approve", outbox_id=args.id, **{k: v for k, v in edits.items() if v}
+        )
     return _done(args, result, "approved and queued")
 
 

@@ -74,6 +74,7 @@ class ServerConfig:
     poll_interval: int = 120  # folders other than INBOX are polled this often
     idle_restart: int = 20 * 60  # IDLE is re-issued this often (RFC 2177: < 29 min)
     release_on_disconnect: int = 30  # locks of a dropped client lapse after this
+    history_days: int = 14  # first sync: older mail is filed as history (0: none)
 
 
 @dataclass(frozen=True)

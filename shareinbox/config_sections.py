@@ -103,6 +103,7 @@ def _server(s: Section) -> c.ServerConfig:
         poll_interval=s.duration("poll_interval", "2m"),
         idle_restart=s.duration("idle_restart", "20m"),
         release_on_disconnect=s.duration("release_on_disconnect", "30s"),
+        history_days=s.integer("history_days", 14, low=0, high=36500),
     )
     if not 60 <= server.idle_restart <= 29 * 60:
         raise s.error("idle_restart", "must be between 1m and 29m (RFC 2177)")

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
 THREAD_BINDINGS = [
     Binding("c", "claim", N_("Claim"), id="thread.claim"),
     Binding("u", "release", N_("Release"), id="thread.release", show=False),
-    Binding("a", "assign", N_("Assign"), id="thread.assign"),
+    Binding("a", "assign", N_("Assign"), id="thread.assign", show=False),
     Binding("s", "status", N_("Status"), id="thread.status"),
     Binding("r", "reply", N_("Reply"), id="thread.reply"),
     Binding("n", "note", N_("Note"), id="thread.note"),
     Binding("m", "memo", N_("Memo"), id="thread.memo", show=False),
-    Binding("h", "history", N_("History"), id="thread.history"),
+    Binding("h", "history", N_("History"), id="thread.history", show=False),
     *SPAM_BINDINGS,
 ]
 STATUSES = ("new", "open", "waiting", "done", "spam")

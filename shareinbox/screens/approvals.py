@@ -1,6 +1,6 @@
 """承認待ち: the replies waiting for a supervisor. Each is shown in full
-(recipients, subject, files, the text); the supervisor may edit the text
-(``e``), approve it (``a``, or ``ctrl+s`` while editing: it is queued and
+(recipients, subject, files, the text); the supervisor may edit the text,
+the subject and the recipients (``e``; shift+tab reaches the fields), approve it (``a``, or ``ctrl+s`` while editing: it is queued and
 sent, with the edits) or send it back with a comment its author sees
 (``x``). ``t`` opens the thread for context. Every decision is audited by
 the daemon; the list follows the approval events.
@@ -8,33 +8,30 @@ the daemon; the list follows the approval events.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from shareinbox.bindings import translate_bindings
-from shareinbox.errors import ShareinboxError
+from shareinbox.drafting import format_parties, parse_parties
+from shareinbox.errors import ProtocolError, ShareinboxError
 from shareinbox.i18n import N_, _
 from shareinbox.screens.dialogs import ChoiceDialog, TextDialog
 from shareinbox.text import clean, one_line
 from shareinbox.widgets.banner import ConnectionBanner
-from shareinbox.widgets.outbox_rows import entry_detail, entry_row
+from shareinbox.widgets.outbox_rows import OutboxListScreen, entry_detail, entry_row
 from shareinbox.widgets.reply_editor import ReplyEditor
 
-if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
-
-SETTLE = 0.15
 SUPERVISORS = ("supervisor", "admin")
-EVENTS = ("outbox.state", "approval.requested", "approval.decided", "resync")
+FIELDS = (("to", N_("To")), ("cc", N_("Cc")), ("subject", N_("Subject")))
 
 
-class ApprovalsScreen(Screen[None]):
+class ApprovalsScreen(OutboxListScreen):
     """The approval queue."""
 
     DEFAULT_CSS = """
@@ -43,6 +40,12 @@ class ApprovalsScreen(Screen[None]):
     ApprovalsScreen #entry { height: auto; max-height: 7; padding: 0 1; border-top: solid $panel-lighten-2; }
     ApprovalsScreen #text { height: 1fr; border: round $panel-lighten-2; }
     ApprovalsScreen #text.-editing { border: round $warning; }
+    ApprovalsScreen #edit-fields { height: auto; display: none; }
+    ApprovalsScreen #edit-fields.-shown { display: block; }
+    ApprovalsScreen .field { height: 1; }
+    ApprovalsScreen .field Label { width: 9; padding: 0 1; color: $text-muted; }
+    ApprovalsScreen .field Input { height: 1; border: none; padding: 0 1; width: 1fr; background: $boost; }
+    ApprovalsScreen .field Input:focus { background: $accent 20%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", N_("Back"), id="approvals.back"),
@@ -57,14 +60,7 @@ class ApprovalsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.entries: list[dict[str, Any]] = []
         self.current: dict[str, Any] | None = None
-        self._stale = False
-
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Banner, title, the queue, the chosen reply, its text, footer."""
@@ -72,6 +68,11 @@ class ApprovalsScreen(Screen[None]):
         yield Static("", id="approvals-title", markup=False)
         yield OptionList(id="pending")
         yield Static("", id="entry", markup=False)
+        with Vertical(id="edit-fields"):
+            for field, label in FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(_(label))
+                    yield Input(id=f"edit-{field}")
         yield ReplyEditor(id="text")
         yield Footer()
 
@@ -79,21 +80,7 @@ class ApprovalsScreen(Screen[None]):
         """Load the queue."""
         self.query_one("#text", TextArea).read_only = True
         self.query_one(OptionList).focus()
-        self.run_worker(self.load(), exclusive=True, group="load")
-
-    def daemon_connected(self) -> None:
-        """After a reconnect: load again."""
-        self.run_worker(self.load(), exclusive=True, group="load")
-
-    def daemon_event(self, event: dict[str, Any]) -> None:
-        """Reload (soon) when the queue may have changed."""
-        if event.get("kind") in EVENTS and not self._stale:
-            self._stale = True
-            self.set_timer(SETTLE, self._settle)
-
-    def _settle(self) -> None:
-        self._stale = False
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.reload()
 
     async def load(self) -> None:
         """Read the replies awaiting approval."""
@@ -145,6 +132,7 @@ class ApprovalsScreen(Screen[None]):
         self.current = entry
         text = self.query_one("#text", TextArea)
         self._stop_editing()
+        self.query_one("#edit-fields").remove_class("-shown")
         if entry is None:
             self.query_one("#entry", Static).update(
                 Text(_("Nothing waits for approval"), "dim")
@@ -159,11 +147,28 @@ class ApprovalsScreen(Screen[None]):
         text = self.query_one("#text", TextArea)
         text.read_only = True
         text.remove_class("-editing")
+        for field in self.query("#edit-fields Input").results(Input):
+            field.disabled = True
+
+    def _as_shown(self, entry: dict[str, Any]) -> dict[str, str]:
+        """The reply's to, cc and subject as the edit fields show them."""
+        return {
+            "to": format_parties(list(entry.get("to") or [])),
+            "cc": format_parties(list(entry.get("cc") or [])),
+            "subject": one_line(str(entry.get("subject") or "")),
+        }
 
     def action_edit(self) -> None:
-        """Edit the text before approving it."""
+        """Edit the text, the subject and the recipients before approving."""
         if self.current is None:
             return
+        fields = self.query_one("#edit-fields")
+        if not fields.has_class("-shown"):  # first edit of this reply
+            for name, value in self._as_shown(self.current).items():
+                self.query_one(f"#edit-{name}", Input).value = value
+            fields.add_class("-shown")
+        for field in fields.query(Input).results(Input):
+            field.disabled = False
         text = self.query_one("#text", TextArea)
         text.read_only = False
         text.add_class("-editing")
@@ -178,15 +183,38 @@ class ApprovalsScreen(Screen[None]):
             return
         self.dismiss(None)
 
+    def _edits(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """What the supervisor changed, as ``approve`` takes it.
+
+        Raises:
+            ProtocolError: a recipient is not an address.
+        """
+        edits: dict[str, Any] = {}
+        body = clean(self.query_one("#text", TextArea).text)
+        if body != clean(str(entry.get("body") or "")):
+            edits["body"] = body
+        if self.query_one("#edit-fields").has_class("-shown"):
+            for name, before in self._as_shown(entry).items():
+                value = self.query_one(f"#edit-{name}", Input).value
+                if one_line(value) == before:
+                    continue
+                edits[name] = (
+                    one_line(value) if name == "subject" else parse_parties(value)
+                )
+        return edits
+
     def action_approve(self) -> None:
         """Approve the reply (with the edits, if any): it is queued and sent."""
         entry = self.current
         if entry is None:
             return
-        body = clean(self.query_one("#text", TextArea).text)
-        edited = body != clean(str(entry.get("body") or ""))
+        try:
+            edits = self._edits(entry)
+        except ProtocolError as e:
+            self.notify(one_line(e.message), severity="error", markup=False)
+            return
         question = _("Approve and send reply #{id}?").format(id=entry["id"])
-        if edited:
+        if edits:
             question = _("Approve and send reply #{id} with your edits?").format(
                 id=entry["id"]
             )
@@ -194,17 +222,13 @@ class ApprovalsScreen(Screen[None]):
 
         def answered(choice: str | None) -> None:
             if choice == "yes":
-                self.run_worker(
-                    self._approve(int(entry["id"]), body if edited else None)
-                )
+                self.run_worker(self._approve(int(entry["id"]), edits))
 
         self.app.push_screen(ChoiceDialog(question, choices, "yes"), answered)
 
-    async def _approve(self, outbox_id: int, body: str | None) -> None:
-        args: dict[str, Any] = {"outbox_id": outbox_id}
-        if body is not None:
-            args["body"] = body
-        if await self.inbox_app.attempt("approve", **args) is not None:
+    async def _approve(self, outbox_id: int, edits: dict[str, Any]) -> None:
+        result = await self.inbox_app.attempt("approve", outbox_id=outbox_id, **edits)
+        if result is not None:
             self.notify(_("Approved: reply #{id} is queued for sending").format(id=outbox_id),
                         markup=False)  # fmt: skip
             self.current = None

@@ -2,9 +2,9 @@
 
 The draft lives in the daemon: the screen claims the thread, loads the
 person's draft (or has the daemon start one with To/Cc and the ``Re:``
-subject), and saves what is typed about a second after typing stops and when
-leaving (each save renews the reply lock), so a dropped SSH session loses
-nothing. ``ctrl+t`` picks a template (suggestions first), ``ctrl+e`` hands the
+subject), and saves what is typed about a second after typing stops, when
+leaving and before the app quits (each save renews the reply lock), so a
+dropped SSH session loses nothing. ``ctrl+t`` picks a template (suggestions first), ``ctrl+e`` hands the
 text to ``$EDITOR``, ``ctrl+o`` attaches a file read with the person's own
 permissions, ``ctrl+s`` shows the confirmation and sends (to approval where
 needed). Esc asks whether to keep or discard the draft. From 120 columns
@@ -27,7 +27,7 @@ from shareinbox.bindings import translate_bindings
 from shareinbox.drafting import format_parties
 from shareinbox.errors import ShareinboxError
 from shareinbox.i18n import N_, _
-from shareinbox.screens.compose_actions import ComposeActions
+from shareinbox.screens.compose_actions import ComposeActions, draft_args
 from shareinbox.text import clean, one_line
 from shareinbox.widgets.banner import ConnectionBanner
 from shareinbox.widgets.conversation import filename_label, human_size
@@ -63,6 +63,7 @@ class ComposeScreen(ComposeActions):
         self.reply_all = False
         self._saved: tuple[str, str, str, str] | None = None
         self._timer: Timer | None = None
+        self._typed: tuple[str, str, str, str] | None = None  # the fields, last change
 
     def compose(self) -> ComposeResult:
         """Header, fields, editor, files, save state, footer."""
@@ -201,7 +202,8 @@ class ComposeScreen(ComposeActions):
         self._changed()
 
     def _changed(self) -> None:
-        if self.draft is None or self.fields() == self._saved:
+        self._typed = self.fields()
+        if self.draft is None or self._typed == self._saved:
             return
         self._set_state(_("Editing…"))
         if self._timer is not None:
@@ -210,6 +212,23 @@ class ComposeScreen(ComposeActions):
 
     def _save_soon(self) -> None:
         self.run_worker(self.save(), group="save")
+
+    async def flush(self) -> None:
+        """Save now what waits for the autosave (the app calls it before quitting)."""
+        if self.draft is not None:
+            await self.save()
+
+    def on_unmount(self) -> None:
+        """Lost without leaving (another screen took over): the app saves what was
+        typed since the last save."""
+        typed = self._typed
+        if self.draft is None or typed is None or typed == self._saved:
+            return
+        app = self.inbox_app
+        if app.client is not None:
+            args, _problem = draft_args(typed)
+            app.run_worker(app.attempt("save_draft", thread_id=self.thread_id, **args),
+                           group="save")  # fmt: skip
 
     def _set_state(self, text: str) -> None:
         self.query_one("#save-state", Static).update(Text(text))

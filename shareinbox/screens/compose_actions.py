@@ -47,6 +47,18 @@ class AttachDialog(BaseDialog[str]):
         self.dismiss(event.value.strip() or None)
 
 
+def draft_args(fields: tuple[str, str, str, str]) -> tuple[dict[str, Any], str]:
+    """The ``save_draft`` arguments for (to, cc, subject, body) as typed, and
+    why the recipients are left out ('' when they are not)."""
+    to, cc, subject, body = fields
+    args: dict[str, Any] = {"subject": one_line(subject), "body": clean(body)}
+    try:
+        args.update(to=parse_parties(to), cc=parse_parties(cc))
+    except ProtocolError as e:
+        return args, e.message  # the text is saved all the same
+    return args, ""
+
+
 class ComposeActions(Screen[None]):
     """The actions of the reply editor (see the module docstring)."""
 
@@ -86,13 +98,7 @@ class ComposeActions(Screen[None]):
         snapshot = self.fields()
         if self.draft is None or (snapshot == self._saved and not force and not extra):
             return self.draft is not None
-        to, cc, subject, body = snapshot
-        args: dict[str, Any] = {"subject": one_line(subject), "body": clean(body)}
-        problem = ""
-        try:
-            args.update(to=parse_parties(to), cc=parse_parties(cc))
-        except ProtocolError as e:
-            problem = e.message  # the text is saved all the same
+        args, problem = draft_args(snapshot)
         self._set_state(_("Saving…"))
         try:
             draft = await self.inbox_app.request(

@@ -7,13 +7,12 @@ whole team's outbox. The list follows the daemon's ``outbox.state`` events.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -22,17 +21,17 @@ from shareinbox.errors import ShareinboxError
 from shareinbox.i18n import N_, _
 from shareinbox.text import one_line
 from shareinbox.widgets.banner import ConnectionBanner
-from shareinbox.widgets.outbox_rows import entry_detail, entry_row, state_label
+from shareinbox.widgets.outbox_rows import (
+    OutboxListScreen,
+    entry_detail,
+    entry_row,
+    state_label,
+)
 
-if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
-
-SETTLE = 0.15
 LIMIT = 300
-OUTBOX_EVENTS = ("outbox.state", "approval.decided", "approval.requested", "resync")
 
 
-class OutboxScreen(Screen[None]):
+class OutboxScreen(OutboxListScreen):
     """Replies on their way (mine, or the team's)."""
 
     DEFAULT_CSS = """
@@ -50,14 +49,7 @@ class OutboxScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         translate_bindings(self)
-        self.entries: list[dict[str, Any]] = []
         self.team = False
-        self._stale = False
-
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Banner, title, list, the highlighted entry, footer."""
@@ -71,21 +63,7 @@ class OutboxScreen(Screen[None]):
     def on_mount(self) -> None:
         """Load the outbox."""
         self.query_one(OptionList).focus()
-        self.run_worker(self.load(), exclusive=True, group="load")
-
-    def daemon_connected(self) -> None:
-        """After a reconnect: load again."""
-        self.run_worker(self.load(), exclusive=True, group="load")
-
-    def daemon_event(self, event: dict[str, Any]) -> None:
-        """Reload (soon) when a reply changed state."""
-        if event.get("kind") in OUTBOX_EVENTS and not self._stale:
-            self._stale = True
-            self.set_timer(SETTLE, self._settle)
-
-    def _settle(self) -> None:
-        self._stale = False
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.reload()
 
     def selected(self) -> dict[str, Any] | None:
         """The highlighted entry."""

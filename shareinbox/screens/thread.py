@@ -42,7 +42,7 @@ class ThreadScreen(ThreadActions):
 
     CSS_PATH = Path(__file__).with_suffix(".tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", N_("Back"), id="thread.back"),
+        Binding("escape,q", "back", N_("Back"), id="thread.back", show=False),
         Binding("j,down", "scroll(1)", N_("Down"), show=False, id="thread.down"),
         Binding("k,up", "scroll(-1)", N_("Up"), show=False, id="thread.up"),
         Binding("d", "save_attachment", N_("Save attachment"), id="thread.save"),
@@ -55,6 +55,8 @@ class ThreadScreen(ThreadActions):
         self.thread_id = thread_id
         self.detail: dict[str, Any] | None = None
         self._stale = False
+        self._loading = False  # a load is under way
+        self._again = False  # and another is wanted after it
 
     def compose(self) -> ComposeResult:
         """Banner, header, conversation, footer."""
@@ -67,7 +69,7 @@ class ThreadScreen(ThreadActions):
 
     def on_mount(self) -> None:
         """Load the thread and say I am here; keep my lock alive while I am."""
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.request_load()
         every = max(float(self.inbox_app.config.server.lock_timeout) / 3, 2.0)
         self.set_interval(every, self._renew)
 
@@ -80,7 +82,7 @@ class ThreadScreen(ThreadActions):
 
     def daemon_connected(self) -> None:
         """After a reconnect: load again (presence was lost with the connection)."""
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.request_load()
 
     def daemon_event(self, event: dict[str, Any]) -> None:
         """Reload when something happened to this thread."""
@@ -95,7 +97,28 @@ class ThreadScreen(ThreadActions):
 
     def _settle(self) -> None:
         self._stale = False
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.request_load()
+
+    def request_load(self) -> None:
+        """Load the thread again: now, or right after the load under way.
+
+        Loads are never cancelled half-way: a load replaces the conversation's
+        widgets, and a cancelled mount leaves the screen waiting forever.
+        """
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self.run_worker(self._load_until_current(), group="load")
+
+    async def _load_until_current(self) -> None:
+        try:
+            self._again = True
+            while self._again:
+                self._again = False
+                await self.load()
+        finally:
+            self._loading = False
 
     async def load(self) -> None:
         """Read the thread from the daemon and show it."""
@@ -171,7 +194,7 @@ class ThreadScreen(ThreadActions):
 
     def notes_changed(self) -> None:
         """Show the new note or memo."""
-        self.run_worker(self.load(), exclusive=True, group="load")
+        self.request_load()
 
     def action_back(self) -> None:
         """Back to the list; I no longer look at this thread."""

@@ -81,6 +81,8 @@ async def announce(app: ShareinboxApp, event: dict[str, Any]) -> None:
     actor = event.get("actor")
     thread_id = event.get("thread_id")
     if kind == "message.new" and data.get("direction") == "in" and thread_id:
+        if data.get("notify") is False:  # a rule or first-sync history: quiet
+            return
         if not _mail_slot(app):
             return
         if await _in_my_views(app, int(thread_id)):

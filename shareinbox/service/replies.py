@@ -125,7 +125,7 @@ def save_draft(
     if template is not None and body is None:
         body, rendered_subject = _from_template(ctx, thread_id, template)
         subject = subject if subject is not None else rendered_subject or None
-    fields = _fields(body=body, subject=subject, template=template,
+    fields = draft_fields(body=body, subject=subject, template=template,
                      then_status=then_status, to=to, cc=cc)  # fmt: skip
     with ctx.store.write() as conn:
         renew(ctx, thread_id)
@@ -148,16 +148,16 @@ def save_draft(
         return views.outbox_json(ctx, conn, fresh)
 
 
-def _fields(
+def draft_fields(
     *,
     body: str | None,
     subject: str | None,
-    template: str | None,
-    then_status: str | None,
-    to: list[Any] | None,
-    cc: list[Any] | None,
+    template: str | None = None,
+    then_status: str | None = None,
+    to: list[Any] | None = None,
+    cc: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """The outbox columns a draft edit sets, each checked."""
+    """The outbox columns a draft edit sets, each checked (ProtocolError)."""
     if body is not None and len(body) > MAX_BODY:
         raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
     fields: dict[str, Any] = {"body": body, "template": template}

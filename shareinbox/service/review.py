@@ -18,7 +18,7 @@ from shareinbox.errors import Conflict, NotFound, PermissionDenied, ProtocolErro
 from shareinbox.service import outbox_views as views
 from shareinbox.service.core import Context, operation
 from shareinbox.service.locks import free_lock
-from shareinbox.service.replies import MAX_BODY, confirmation, own_draft
+from shareinbox.service.replies import confirmation, draft_fields, own_draft
 from shareinbox.store import outbox
 from shareinbox.store.outbox import STATES
 
@@ -101,25 +101,60 @@ def _awaiting(conn: sqlite3.Connection, outbox_id: int) -> sqlite3.Row:
     return row
 
 
+# What an approver may change: the column, and the name the audit row uses.
+APPROVER_EDITS = (("body", "body"), ("subject", "subject"), ("to_json", "to"),
+                  ("cc_json", "cc"))  # fmt: skip
+
+
+def _approver_edits(
+    conn: sqlite3.Connection, row: sqlite3.Row, fields: dict[str, Any], now: float
+) -> dict[str, Any]:
+    """Apply the approver's edits that change something; the audit's account
+    of them: the fields changed and the subject and recipients before."""
+    changed = {c: v for c, v in fields.items() if v != row[c]}
+    if not changed:
+        return {"edited": False}
+    outbox.update(conn, int(row["id"]), now, **changed)
+    names = [name for column, name in APPROVER_EDITS if column in changed]
+    before: dict[str, Any] = {}
+    for column, name in APPROVER_EDITS[1:]:
+        if column in changed:
+            old = row[column]
+            before[name] = old if column == "subject" else outbox.parties(old)
+    return {"edited": True, "changed": names, "before": before}
+
+
 @operation("approve", role="supervisor")
-def approve(ctx: Context, outbox_id: int, body: str | None = None) -> dict[str, Any]:
-    """Approve a reply (optionally with an edited body): it is queued and sent."""
-    if body is not None and len(body) > MAX_BODY:
-        raise ProtocolError(f"a reply may hold at most {MAX_BODY} characters")
+def approve(
+    ctx: Context,
+    outbox_id: int,
+    body: str | None = None,
+    subject: str | None = None,
+    to: list[Any] | None = None,
+    cc: list[Any] | None = None,
+) -> dict[str, Any]:
+    """Approve a reply: it is queued and sent.
+
+    Args:
+        body, subject: the approver's edits (None: as submitted).
+        to, cc: edited recipients, checked as ``save_draft`` checks them.
+    """
+    fields = draft_fields(body=body, subject=subject, to=to, cc=cc)
     me, now = ctx.actor.login, ctx.now()
     with ctx.store.write() as conn:
         row = _awaiting(conn, outbox_id)
-        edited = body is not None and body != row["body"]
-        if edited:
-            outbox.update(conn, outbox_id, now, body=body)
+        edits = _approver_edits(conn, row, fields, now)
+        if edits["edited"]:
             row = _row(conn, outbox_id)
+            problems = confirmation(ctx, conn, row)["problems"]
+            if problems:  # nothing is kept: the transaction is rolled back
+                raise ProtocolError("; ".join(problems))
         _queue(ctx, conn, row, approved_by=me, reviewed_at=now)
         ctx.audit(conn, "approve", target=f"outbox:{outbox_id}",
-                  thread_id=row["thread_id"],
-                  detail={"author": row["author"], "edited": edited})  # fmt: skip
+                  thread_id=row["thread_id"], detail={"author": row["author"], **edits})  # fmt: skip
         ctx.event(conn, "approval.decided", thread_id=row["thread_id"],
                   data={"outbox_id": outbox_id, "decision": "approved", "by": me,
-                        "author": row["author"], "edited": edited})  # fmt: skip
+                        "author": row["author"], "edited": edits["edited"]})  # fmt: skip
         return _fresh(ctx, conn, outbox_id)
 
 

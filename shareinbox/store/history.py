@@ -33,9 +33,11 @@ def set_category(conn: sqlite3.Connection, thread_id: int, category: str) -> Non
 def close_imported(
     conn: sqlite3.Connection, thread_ids: Iterable[int], *, now: float
 ) -> int:
-    """Set to done the given threads that hold imported mail only.
+    """Set to done the given threads that hold history only.
 
-    A thread that also holds mail from the live mirror keeps its status (an
+    History is imported mail (source ``import``) and the old mail of an
+    account's first sync (source ``history``). A thread that also holds
+    mail from the live mirror keeps its status (an
     old message joining a thread someone works on must not close it); spam
     stays spam. Returns the number of threads closed.
     """
@@ -48,7 +50,8 @@ def close_imported(
             f"UPDATE thread SET status = 'done', waiting_reason = NULL,"
             f" waiting_until = NULL, updated_at = ? WHERE id IN ({marks})"
             " AND status NOT IN ('done', 'spam') AND NOT EXISTS (SELECT 1 FROM"
-            " message m WHERE m.thread_id = thread.id AND m.source != 'import')",
+            " message m WHERE m.thread_id = thread.id"
+            " AND m.source NOT IN ('import', 'history'))",
             (now, *chunk),
         ).rowcount
     return closed

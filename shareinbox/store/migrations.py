@@ -400,6 +400,25 @@ def m005_ops(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+_M006 = """
+ALTER TABLE folder ADD COLUMN first_sync_at REAL;
+ALTER TABLE folder ADD COLUMN history_before REAL;
+"""
+
+
+@migrations()
+def m006_history(db: sqlite_utils.Database) -> None:
+    """Onboarding an existing mailbox: old mail becomes history.
+
+    `first_sync_at` is when a folder's first sync began; `history_before`
+    is set while that first sync is under way (also across a crash and
+    restart): mail received before it is filed as history (done, no rules,
+    no deadline). It is cleared when the first sync completes.
+    """
+    for statement in _split(_M006):
+        db.execute(statement)
+
+
 _M007 = """
 CREATE INDEX message_id_thread ON message(id, thread_id);
 CREATE TABLE folder_count (

@@ -27,6 +27,7 @@ class FolderRow:
     uidnext: int | None
     highestmodseq: int | None
     last_full_scan_at: float | None
+    history_before: float | None = None  # set while the first sync runs
 
 
 def ensure_account(conn: sqlite3.Connection, name: str, address: str) -> int:
@@ -56,6 +57,7 @@ def folder(conn: sqlite3.Connection, account_id: int, name: str) -> FolderRow | 
         uidnext=row["uidnext"],
         highestmodseq=row["highestmodseq"],
         last_full_scan_at=row["last_full_scan_at"],
+        history_before=row["history_before"],
     )
 
 
@@ -87,6 +89,31 @@ def save_cursor(
         "UPDATE folder SET uidvalidity = ?, uidnext = ?, highestmodseq = ?,"
         " last_full_scan_at = COALESCE(?, last_full_scan_at) WHERE id = ?",
         (uidvalidity, uidnext, highestmodseq, full_scan_at, folder_id),
+    )
+
+
+def begin_first_sync(
+    conn: sqlite3.Connection, folder_id: int, *, now: float, history_days: int
+) -> None:
+    """Record the start of a folder's first sync and its history cutoff.
+
+    Only a folder that has no cursor and no recorded start is changed, so a
+    first sync resumed after a crash keeps the cutoff it began with.
+    """
+    cutoff = now - history_days * 86400.0 if history_days > 0 else None
+    conn.execute(
+        "UPDATE folder SET first_sync_at = ?, history_before = ?"
+        " WHERE id = ? AND uidvalidity IS NULL AND first_sync_at IS NULL",
+        (now, cutoff, folder_id),
+    )
+
+
+def end_first_sync(conn: sqlite3.Connection, folder_id: int) -> None:
+    """Mark a folder's first sync complete: no more mail is history."""
+    conn.execute(
+        "UPDATE folder SET history_before = NULL"
+        " WHERE id = ? AND history_before IS NOT NULL",
+        (folder_id,),
     )
 
 

@@ -25,6 +25,7 @@ from shareinbox.store.db import Store
 from shareinbox.store.ingest import Incoming, IngestPolicy, Mailbox
 from shareinbox.store.ingest_safe import ingest_or_raw
 from shareinbox.store.mirror import FolderRow
+from shareinbox.sync import onboard
 from shareinbox.sync.imap_wire import FetchedMessage
 from shareinbox.sync.plan import Mode, Plan, ServerFolder
 from shareinbox.sync.reports import FolderReport, SyncOptions
@@ -109,6 +110,7 @@ def _save(
             highestmodseq=state.highestmodseq,
             full_scan_at=None if _incremental(plan) else now,
         )
+        mirror.end_first_sync(conn, row.id)
         return
     mirror.save_cursor(
         conn,
@@ -171,20 +173,31 @@ def store_batch(
     with store.write() as conn:
         now = clock.now()
         locations = []
+        old_threads: list[int] = []
         for message, parse in zip(messages, parsed, strict=True):
+            received = message.internaldate or now
+            old = onboard.is_history(row, received)
             incoming = Incoming(
                 raw=message.raw,
                 parsed=parse,
-                received_at=message.internaldate or now,
+                received_at=received,
                 folder_role=row.role,
+                source=onboard.SOURCE if old else "imap",
             )
-            stored = ingest_or_raw(store, mailbox, incoming, policy=policy, now=now)
+            stored = ingest_or_raw(
+                store, mailbox, incoming, policy=onboard.HISTORY if old else policy,
+                now=now, notify=not old,
+            )  # fmt: skip
+            if old and (thread_id := onboard.quiet(conn, stored)) is not None:
+                old_threads.append(thread_id)
             report.new += int(stored.created)
+            report.history += int(stored.created and old)
             report.fetched += 1
             locations.append(
                 (stored.message_id, row.id, uidvalidity, message.uid, message.flags,
                  message.modseq)
             )  # fmt: skip
         mirror.put_locations(conn, locations)
+        onboard.close(conn, old_threads, now=now)
         _save(conn, row, changes, handled_up_to=max(batch), final=final, now=now)
     report.batches += 1

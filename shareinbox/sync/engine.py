@@ -20,6 +20,7 @@ from shareinbox.store import mirror
 from shareinbox.store.db import Store
 from shareinbox.store.ingest import IngestPolicy, Mailbox
 from shareinbox.store.mirror import FolderRow
+from shareinbox.sync import onboard
 from shareinbox.sync.batches import (
     Fetched,
     FolderChanges,
@@ -82,6 +83,9 @@ def sync_folder(
             row = mirror.ensure_folder(
                 conn, account_id, folder_name, role or default_role(folder_name)
             )
+        row = onboard.begin(
+            conn, row, now=clock.now(), history_days=options.history_days
+        )
         mailbox = _mailbox(conn, account_id, options)
         local = mirror.local_count(conn, row.id, row.uidvalidity or 0)
     cursor = Cursor(

@@ -20,6 +20,9 @@ class SyncOptions:
         order_patterns: the shop's extra order-number patterns.
         parse: the MIME parser (never raises).
         on_commit: called after each committed batch (the daemon pushes events).
+        history_days: on a folder's first sync, mail received more than this
+            many days before it is filed as history (`shareinbox.sync.onboard`);
+            0: everything is live.
     """
 
     batch_size: int = 300
@@ -28,6 +31,7 @@ class SyncOptions:
     order_patterns: tuple[str, ...] = ()
     parse: Callable[[bytes], ParsedMessage] = parse_message
     on_commit: Callable[[], None] | None = None
+    history_days: int = 0
 
 
 @dataclass
@@ -38,6 +42,7 @@ class FolderReport:
     mode: str = ""
     reason: str = ""
     new: int = 0  # messages stored for the first time
+    history: int = 0  # of those, old mail filed as history (first sync)
     fetched: int = 0  # bodies fetched (new + re-matched + duplicates)
     changed: int = 0  # flag changes
     expunged: int = 0  # locations the server no longer has

@@ -1,4 +1,5 @@
-"""How outbox entries look: one line in a list, and the full entry.
+"""How outbox entries look: one line in a list, and the full entry; and the
+base of the screens that list them (they follow the daemon's events).
 
 Everything from mail or staff (subjects, names, addresses, comments,
 errors, filenames, the body) goes through the one sanitiser and is built
@@ -7,15 +8,22 @@ into Rich `Text`, never markup.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual.screen import Screen
 
 from shareinbox.drafting import format_parties
 from shareinbox.i18n import N_, _
 from shareinbox.text import clean, one_line
 from shareinbox.widgets.cells import fit
 from shareinbox.widgets.conversation import filename_label, human_size
+
+if TYPE_CHECKING:
+    from shareinbox.app import ShareinboxApp
+
+SETTLE = 0.15  # seconds to gather a burst of events into one reload
+OUTBOX_EVENTS = ("outbox.state", "approval.requested", "approval.decided", "resync")
 
 STATE_NAMES = {
     "draft": N_("Draft"),
@@ -107,3 +115,40 @@ def entry_detail(entry: dict[str, Any]) -> Text:
     if "body" in entry:
         text.append("\n" + clean(str(entry.get("body") or ""), tabsize=4).rstrip())
     return text
+
+
+class OutboxListScreen(Screen[None]):
+    """A screen listing outbox entries: it loads them (`load`) when mounted
+    and after a reconnect, and again once a burst of outbox events settles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[dict[str, Any]] = []  # as listed
+        self._stale = False
+
+    @property
+    def inbox_app(self) -> ShareinboxApp:
+        """The app, typed."""
+        return cast("ShareinboxApp", self.app)
+
+    async def load(self) -> None:
+        """Read the entries from the daemon and show them."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Load again (the newest request wins)."""
+        self.run_worker(self.load(), exclusive=True, group="load")
+
+    def daemon_connected(self) -> None:
+        """After a reconnect: load again."""
+        self.reload()
+
+    def daemon_event(self, event: dict[str, Any]) -> None:
+        """Reload (soon) when a reply changed state."""
+        if event.get("kind") in OUTBOX_EVENTS and not self._stale:
+            self._stale = True
+            self.set_timer(SETTLE, self._settle)
+
+    def _settle(self) -> None:
+        self._stale = False
+        self.reload()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 from typing import Any
 
 import pytest
@@ -230,3 +231,64 @@ def test_a_dropped_session_loses_nothing(shop: Shop) -> None:
             again.call("show_thread", thread_id=thread_id)["thread"]["locked_by"]
             == "suzuki"
         )
+
+
+def _awaiting_reply(shop: Shop, thread_id: int) -> int:
+    with shop.client("sato") as sato:
+        sato.call("claim", thread_id=thread_id)
+        sato.call("save_draft", thread_id=thread_id, body="山田様\n\n確認します。")
+        return int(sato.call("submit", thread_id=thread_id)["id"])
+
+
+def test_an_approver_edits_subject_and_recipients(shop: Shop) -> None:
+    thread_id = shop.thread(customer_name="山田 太郎")
+    oid = _awaiting_reply(shop, thread_id)
+    with shop.client("tanaka") as tanaka:
+        bad_edits: list[dict[str, Any]] = [
+            {"to": ["not an address"]}, {"cc": [{"name": "x"}]}, {"to": []},
+            {"subject": "Re: 返品", "body": "y" * 200_001},
+        ]  # fmt: skip
+        for bad in bad_edits:
+            with pytest.raises(ProtocolError):
+                tanaka.call("approve", outbox_id=oid, **bad)
+        assert shop.row(oid)["state"] == "awaiting_approval"  # nothing kept
+        assert shop.row(oid)["subject"] == "Re: ご注文について"
+        approved = tanaka.call(
+            "approve", outbox_id=oid, subject="Re: ご注文について(返品)\r\nBcc: x@evil",
+            to=[{"name": "山田 太郎", "addr": "yamada@example.jp"}],
+            cc=["shop-manager@example.test"],
+        )  # fmt: skip
+    assert approved["state"] == "queued"
+    assert approved["subject"] == "Re: ご注文について(返品) Bcc: x@evil"
+    assert approved["to"] == [{"name": "山田 太郎", "addr": "yamada@example.jp"}]
+    assert approved["cc"] == [{"name": "", "addr": "shop-manager@example.test"}]
+    shop.wait_state(oid, "sent")
+    (mail,) = shop.smtp.received()
+    parsed = parse_message(mail.data)
+    assert parsed.subject == "Re: ご注文について(返品) Bcc: x@evil"
+    assert [a.addr for a in parsed.to] == ["yamada@example.jp"]
+    assert [a.addr for a in parsed.cc] == ["shop-manager@example.test"]
+    assert set(mail.rcpt_tos) == {"yamada@example.jp", "shop-manager@example.test"}
+    (audit,) = _audit(shop, "approve")
+    detail = json.loads(audit["detail"])
+    assert detail["edited"] is True
+    assert detail["changed"] == ["subject", "to", "cc"]
+    assert detail["before"] == {
+        "subject": "Re: ご注文について",
+        "to": [{"name": "山田 太郎", "addr": "customer@example.jp"}],
+        "cc": [],
+    }
+
+
+def test_approving_unchanged_fields_records_no_edit(shop: Shop) -> None:
+    thread_id = shop.thread(customer_name="山田 太郎")
+    oid = _awaiting_reply(shop, thread_id)
+    with shop.client("tanaka") as tanaka:
+        tanaka.call(
+            "approve", outbox_id=oid, subject="Re: ご注文について",
+            body="山田様\n\n確認します。",
+            to=[{"name": "山田 太郎", "addr": "customer@example.jp"}],
+        )  # fmt: skip
+    detail = json.loads(_audit(shop, "approve")[0]["detail"])
+    assert detail["edited"] is False
+    assert "changed" not in detail

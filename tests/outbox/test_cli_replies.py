@@ -91,10 +91,18 @@ def test_approval_from_the_command_line(
     assert main(_cli(shop, "sato", *reply)) == 0
     edited = tmp_path / "edited.txt"
     edited.write_text("山田様\n\n1,000円を返金いたします。\n", encoding="utf-8")
-    assert main(_cli(shop, "tanaka", "approve", oid, "--body-file", str(edited))) == 0
+    approve = ["approve", oid, "--body-file", str(edited), "--subject", "Re: 返金"]
+    bad = [*approve, "--to", "yamada@example.jp", "--cc", "nobody"]
+    assert main(_cli(shop, "tanaka", *bad)) == 1
+    assert "nobody" in capsys.readouterr().err
+    approve += ["--to", "yamada@example.jp", "--to", "customer@example.jp"]
+    assert main(_cli(shop, "tanaka", *approve)) == 0
     shop.wait_state(int(oid), "sent")
     (mail,) = shop.smtp.received()
-    assert "1,000円を返金いたします。" in parse_message(mail.data).text
+    parsed = parse_message(mail.data)
+    assert "1,000円を返金いたします。" in parsed.text
+    assert parsed.subject == "Re: 返金"
+    assert [a.addr for a in parsed.to] == ["yamada@example.jp", "customer@example.jp"]
     assert main(_cli(shop, "sato", "retry", oid)) == 3
     assert main(_cli(shop, "sato", "withdraw", oid)) == 3
 

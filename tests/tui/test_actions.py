@@ -22,6 +22,7 @@ from shareinbox.widgets.thread_list import ThreadList
 from tests.daemon.harness import InProcessDaemon
 from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
 from tests.tui.shop import NOW
+from tests.tui.waits import settled
 
 
 def _ids(daemon: InProcessDaemon) -> dict[str, int]:
@@ -49,6 +50,7 @@ async def test_claim_then_release(tui: AppMaker, shop_daemon: InProcessDaemon) -
         selected = threads.selected
         assert selected is not None
         assert (selected["id"], selected["locked_by"]) == (fresh, "tanaka")
+        await wait_until(pilot, lambda: settled(app))
         await pilot.press("u")
         await wait_until(
             pilot, lambda: thread_row(shop_daemon, fresh)["locked_by"] is None

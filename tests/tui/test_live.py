@@ -65,6 +65,27 @@ async def test_new_mail_in_my_views_is_listed_and_announced(
         assert (threads.thread_at(0) or {})["id"] == new
 
 
+async def test_quiet_mail_is_listed_without_a_toast(
+    tui: AppMaker, shop_daemon: InProcessDaemon
+) -> None:
+    app = tui()
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await started(pilot, app, 2)
+        quiet = seed_thread(shop_daemon.store, subject="メルマガ", received_at=NOW,
+                            customer_addr="news@example.jp")  # fmt: skip
+        _event(shop_daemon, "message.new", thread_id=quiet,
+               data={"direction": "in", "subject": "メルマガ", "from": "news@example.jp",
+                     "notify": False})  # fmt: skip
+        loud = seed_thread(shop_daemon.store, subject="至急", received_at=NOW + 1,
+                           customer_addr="urgent@example.jp")  # fmt: skip
+        _event(shop_daemon, "message.new", thread_id=loud,
+               data={"direction": "in", "subject": "至急", "from": "urgent@example.jp"})  # fmt: skip
+        threads = app.screen.query_one(ThreadList)
+        await wait_until(pilot, lambda: threads.total == 4)
+        await wait_until(pilot, lambda: any("至急" in t for t in toasts(app)))
+    assert not any("メルマガ" in t for t in toasts(app))
+
+
 async def test_assignment_to_me_and_approvals_are_announced(
     tui: AppMaker, shop_daemon: InProcessDaemon
 ) -> None:

@@ -82,6 +82,8 @@ def _error(text: str) -> ConfigError:
                      "shop.timezone", "time zone", id="bad-timezone"),
         pytest.param(('days = "mon-fri"', 'days = "weekdays"'), 8,
                      "sla.business_hours.days", "mon-fri", id="bad-days"),
+        pytest.param(('group = "support"', 'group = "support"\nhistory_days = -1'),
+                     14, "server.history_days", "between 0", id="negative-history"),
     ],
 )  # fmt: skip
 def test_errors_name_file_line_and_key(
@@ -95,6 +97,12 @@ def test_errors_name_file_line_and_key(
     assert error.line == line
     assert words in str(error)
     assert str(error).startswith(f"/etc/shareinbox/config.toml:{line}: key '{key}'")
+
+
+def test_history_days() -> None:
+    assert parse_config(GOOD, Path("x")).server.history_days == 14
+    text = GOOD.replace('group = "support"', 'group = "support"\nhistory_days = 0')
+    assert parse_config(text, Path("x")).server.history_days == 0
 
 
 def test_missing_imap_table_is_named() -> None:

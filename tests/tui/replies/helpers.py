@@ -49,12 +49,24 @@ async def open_reply(
         pilot, lambda: isinstance(app.screen, ComposeScreen | TemplateDialog)
     )
     if isinstance(app.screen, TemplateDialog):
-        picker = app.screen
-        options = picker.query_one(OptionList)
-        await wait_until(pilot, lambda: options.option_count > 0)
+        await picker_options(pilot, app)
         await pilot.press("enter" if template else "escape")
     await wait_until(pilot, lambda: isinstance(app.screen, ComposeScreen))
     screen = app.screen
     assert isinstance(screen, ComposeScreen)
     await wait_until(pilot, lambda: screen.draft is not None)
     return screen
+
+
+async def picker_options(pilot: Pilot[Any], app: ShareinboxApp) -> OptionList:
+    """The template picker's list once it is mounted and filled."""
+    await wait_until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, TemplateDialog)
+            and bool(app.screen.query(OptionList))
+        ),
+    )
+    options = app.screen.query_one(OptionList)
+    await wait_until(pilot, lambda: options.option_count > 0)
+    return options

@@ -5,10 +5,12 @@ a failed reply is sent again or edited from the outbox."""
 
 from __future__ import annotations
 
+import json
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-from textual.widgets import OptionList, Static, TextArea
+import pytest
+from textual.widgets import Input, OptionList, Static, TextArea
 
 from shareinbox.daemon.sender import OutboxSender
 from shareinbox.screens.approvals import ApprovalsScreen
@@ -16,6 +18,7 @@ from shareinbox.screens.compose import ComposeScreen
 from shareinbox.screens.confirm_send import ConfirmSendDialog
 from shareinbox.screens.dialogs import ChoiceDialog, TextDialog
 from shareinbox.screens.outbox import OutboxScreen
+from shareinbox.widgets.outbox_rows import OutboxListScreen
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.smtp_server import SmtpServer
 from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
@@ -238,3 +241,70 @@ async def test_the_queue_follows_new_submissions(
             pilot, lambda: any("Only supervisors" in t for t in toasts(agent))
         )
         assert not isinstance(agent.screen, ApprovalsScreen)
+
+
+@pytest.mark.parametrize("key", ["o", "A"])
+async def test_outbox_and_approvals_follow_submissions_through_one_base(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon, key: str
+) -> None:
+    app = reply_tui(login="tanaka")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.wait_connected()
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, OutboxListScreen))
+        screen = app.screen
+        assert isinstance(screen, OutboxListScreen)
+        if isinstance(screen, OutboxScreen):
+            await pilot.press("t")  # the team's outbox: sato's reply is there
+            await wait_until(pilot, lambda: screen.team)
+        late = ids(reply_daemon)["late"]
+        outbox_id = _submit_as(reply_daemon, "sato", late, "山田様\n確認します。")
+        await wait_until(
+            pilot, lambda: [e["id"] for e in screen.entries] == [outbox_id]
+        )
+
+
+async def test_the_supervisor_edits_subject_and_recipients_before_approving(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    _submit_as(reply_daemon, "sato", fresh, "Dear Jane, size M is in stock.")
+    boss = reply_tui(login="tanaka")
+    async with boss.run_test(size=(100, 30), notifications=True) as pilot:
+        await boss.wait_connected()
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(boss.screen, ApprovalsScreen))
+        await wait_until(pilot, lambda: "size M is in stock" in screen_text(boss))
+        await pilot.press("e")
+        to = boss.screen.query_one("#edit-to", Input)
+        assert to.value == "Jane Doe <jane@example.com>"
+        to.value = "Jane <jane@example"
+        await pilot.press("ctrl+s")
+        await wait_until(
+            pilot, lambda: any("not an address" in t for t in toasts(boss))
+        )
+        assert not isinstance(boss.screen, ChoiceDialog)
+        to.value = "Jane Doe <jane.doe@example.com>"
+        await pilot.press("shift+tab")  # from the text to the subject
+        subject = boss.screen.query_one("#edit-subject", Input)
+        assert boss.screen.focused is subject
+        await pilot.press("end", *" (size M)")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(boss.screen, ChoiceDialog))
+        assert "with your edits" in screen_text(boss)
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: outbox_rows(reply_daemon, fresh)[0]["state"] != "awaiting_approval",
+        )
+    row = outbox_rows(reply_daemon, fresh)[0]
+    assert row["subject"] == "Re: Question about sizes (size M)"
+    assert json.loads(row["to_json"]) == [
+        {"name": "Jane Doe", "addr": "jane.doe@example.com"}
+    ]
+    assert row["body"] == "Dear Jane, size M is in stock."
+    with reply_daemon.store.read() as conn:
+        (detail,) = conn.execute(
+            "SELECT detail FROM audit WHERE action = 'approve'"
+        ).fetchone()
+    assert json.loads(detail)["changed"] == ["subject", "to"]

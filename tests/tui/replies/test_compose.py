@@ -10,7 +10,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from shareinbox import paths
 from shareinbox.screens.compose import ComposeScreen
@@ -20,7 +20,7 @@ from shareinbox.screens.template_picker import TemplateDialog
 from tests.daemon.harness import InProcessDaemon
 from tests.tui.conftest import AppMaker, started, thread_row, toasts, wait_until
 from tests.tui.replies.conftest import ids
-from tests.tui.replies.helpers import body_of, open_reply, outbox_rows
+from tests.tui.replies.helpers import body_of, open_reply, outbox_rows, picker_options
 from tests.tui.screen_text import screen_text
 
 
@@ -35,9 +35,7 @@ async def test_a_reply_starts_from_the_suggested_template(
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot, app, 2)
         await pilot.press("r")
-        await wait_until(pilot, lambda: isinstance(app.screen, TemplateDialog))
-        options = app.screen.query_one(OptionList)
-        await wait_until(pilot, lambda: options.option_count > 0)
+        options = await picker_options(pilot, app)
         labels = [str(o.prompt) for o in options.options]
         assert labels[0] == "Suggested for this mail"
         assert labels[1].startswith("★")
@@ -85,6 +83,37 @@ async def test_typing_is_saved_and_comes_back_after_a_restart(
         assert body_of(again).text == "Hello Jane"
         assert screen.query_one("#subject", Input).value == "Re: sizes (M)"
         assert len(outbox_rows(reply_daemon, fresh)) == 1
+
+
+async def test_text_typed_just_before_quitting_is_saved(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    app = reply_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_reply(pilot, app)
+        await pilot.press(*"Hello Jane")
+        await pilot.press("ctrl+q")  # well within the autosave delay
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert outbox_rows(reply_daemon, fresh)[-1]["body"] == "Hello Jane"
+    again = reply_tui()
+    async with again.run_test(size=(100, 30)) as pilot:
+        await open_reply(pilot, again, thread_id=fresh)
+        assert body_of(again).text == "Hello Jane"
+
+
+async def test_text_typed_just_before_the_editor_is_lost_is_saved(
+    reply_tui: AppMaker, reply_daemon: InProcessDaemon
+) -> None:
+    fresh = ids(reply_daemon)["fresh"]
+    app = reply_tui()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_reply(pilot, app)
+        await pilot.press(*"Hello Jane")
+        app.pop_screen()  # the screen goes without being closed
+        await wait_until(
+            pilot, lambda: outbox_rows(reply_daemon, fresh)[-1]["body"] == "Hello Jane"
+        )
 
 
 async def test_editor_round_trip(
@@ -351,8 +380,7 @@ async def test_a_japanese_mail_is_offered_japanese_templates(
     async with app.run_test(size=(100, 30)) as pilot:
         await started(pilot, app, 2)
         app.push_screen(TemplateDialog(late))
-        await wait_until(pilot, lambda: bool(app.screen.query(OptionList)))
-        options = app.screen.query_one(OptionList)
+        options = await picker_options(pilot, app)
         await wait_until(pilot, lambda: options.option_count > 5)
         labels = [str(o.prompt) for o in options.options]
         preview = app.screen.query_one("#preview", Static)

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import re
 
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from shareinbox.app import ShareinboxApp
 from shareinbox.screens.approvals import ApprovalsScreen
 from shareinbox.screens.compose import ComposeScreen
 from shareinbox.screens.confirm_send import ConfirmSendDialog
 from shareinbox.screens.outbox import OutboxScreen
-from shareinbox.screens.template_picker import TemplateDialog
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.seed import seed_thread
 from tests.tui.conftest import AppMaker, wait_until
-from tests.tui.replies.helpers import body_of
+from tests.tui.replies.helpers import body_of, picker_options
 from tests.tui.screen_text import screen_segments, screen_text
 from tests.tui.shop import NOW
 
@@ -46,10 +45,7 @@ async def test_hostile_mail_in_the_reply_screens_is_plain_text(
     async with app.run_test(size=(120, 36)) as pilot:
         await app.wait_connected()
         app.push_screen(ComposeScreen(thread))
-        await wait_until(pilot, lambda: isinstance(app.screen, TemplateDialog))
-        await wait_until(
-            pilot, lambda: app.screen.query_one(OptionList).option_count > 0
-        )
+        await picker_options(pilot, app)
         await wait_until(pilot, lambda: "押して" in screen_text(app))
         _clean(app)
         await pilot.press("enter")
