@@ -19,7 +19,8 @@ threads match, and a pair found nowhere (``qx``) reads all the stored text.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 
 from shareinbox.store import search
 
@@ -38,18 +39,18 @@ def search_threads(
     compiled = search.compile_terms(query_terms)
     lookups = compiled.lookups()
     # A common term is held by the newest threads: read them first.
-    walk = _thread_order(conn, None)
-    found, complete = _confirm_in_order(conn, walk, None, query_terms, limit, _WALK)
+    with closing(_thread_order(conn, None)) as walk:
+        found, complete = _confirm_in_order(conn, walk, None, query_terms, limit, _WALK)
     if complete:
         return found
     if lookups:
         by_thread, confirm = _candidates(conn, lookups), compiled.confirm
     else:  # no term in an index: one pass over the stored text
         by_thread, confirm = _scan(conn, query_terms), []
-    ordered = _thread_order(conn, by_thread)
-    if not confirm:
-        return [tid for tid, _ in zip(ordered, range(limit), strict=False)]
-    found, _ = _confirm_in_order(conn, ordered, by_thread, confirm, limit, None)
+    with closing(_thread_order(conn, by_thread)) as ordered:
+        if not confirm:
+            return [tid for tid, _ in zip(ordered, range(limit), strict=False)]
+        found, _ = _confirm_in_order(conn, ordered, by_thread, confirm, limit, None)
     return found
 
 
@@ -99,7 +100,7 @@ def _scan(conn: sqlite3.Connection, query_terms: Sequence[str]) -> dict[int, lis
 
 def _thread_order(
     conn: sqlite3.Connection, wanted: dict[int, list[int]] | None
-) -> Iterator[int]:
+) -> Generator[int, None, None]:
     """The ids of `wanted` (None: every thread), newest activity first, lazily."""
     if wanted is not None and len(wanted) <= _SMALL:
         keyed = []
@@ -120,10 +121,15 @@ def _thread_order(
         "SELECT id FROM thread INDEXED BY thread_last"
         " ORDER BY last_message_at DESC, id DESC"
     )
-    while rows := cursor.fetchmany(1024):
-        for (tid,) in rows:
-            if wanted is None or tid in wanted:
-                yield int(tid)
+    try:
+        while rows := cursor.fetchmany(1024):
+            for (tid,) in rows:
+                if wanted is None or tid in wanted:
+                    yield int(tid)
+    finally:
+        # A statement left running keeps its read snapshot: later reads on
+        # this connection would not see newer commits.
+        cursor.close()
 
 
 def _messages_of(conn: sqlite3.Connection, thread_ids: Sequence[int]) -> list[int]:
