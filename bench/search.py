@@ -62,11 +62,12 @@ def run(ctx: Context) -> list[Section]:
     section.notes.append(
         f"`search` through the daemon's socket (`SyncClient`, the CLI's client),"
         f" the newest 100 matching threads with their list fields; {REPEAT} runs"
-        " each. Results are exact: terms of 1–2 characters are looked up in the"
-        " character index and confirmed on the stored text, longer ones in the"
-        " trigram index. Two-letter English words are not in either index"
-        " (ASCII characters are left out of the character index), so they are"
-        " confirmed by scanning the text newest first until 100 threads are"
-        " found: `qx`, found nowhere, scans every message."
+        " each. Results are exact. The newest 512 threads are read first (a"
+        " common word is found there); otherwise terms of 1–2 characters are"
+        " looked up in the character index, longer ones in the trigram index,"
+        " the matches mapped to threads through `message_id_thread` and"
+        " confirmed on the stored text newest first. Two-letter English words"
+        " are in neither index: when the newest threads hold too few, all the"
+        " stored text is read once (`qx`, found nowhere, is this worst case)."
     )
     return [section]

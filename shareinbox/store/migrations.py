@@ -417,3 +417,48 @@ def m006_history(db: sqlite_utils.Database) -> None:
     """
     for statement in _split(_M006):
         db.execute(statement)
+
+
+_M007 = """
+CREATE INDEX message_id_thread ON message(id, thread_id);
+CREATE TABLE folder_count (
+  folder_id INTEGER NOT NULL REFERENCES folder(id),
+  uidvalidity INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  PRIMARY KEY (folder_id, uidvalidity)
+) WITHOUT ROWID;
+INSERT INTO folder_count (folder_id, uidvalidity, messages)
+  SELECT folder_id, uidvalidity, COUNT(*) FROM message_location
+  GROUP BY folder_id, uidvalidity;
+CREATE TRIGGER folder_count_insert AFTER INSERT ON message_location BEGIN
+  INSERT INTO folder_count (folder_id, uidvalidity, messages)
+    VALUES (NEW.folder_id, NEW.uidvalidity, 1)
+    ON CONFLICT (folder_id, uidvalidity) DO UPDATE SET messages = messages + 1;
+END;
+CREATE TRIGGER folder_count_delete AFTER DELETE ON message_location BEGIN
+  UPDATE folder_count SET messages = messages - 1
+    WHERE folder_id = OLD.folder_id AND uidvalidity = OLD.uidvalidity;
+END;
+CREATE TRIGGER folder_count_move AFTER UPDATE OF folder_id, uidvalidity
+  ON message_location BEGIN
+  UPDATE folder_count SET messages = messages - 1
+    WHERE folder_id = OLD.folder_id AND uidvalidity = OLD.uidvalidity;
+  INSERT INTO folder_count (folder_id, uidvalidity, messages)
+    VALUES (NEW.folder_id, NEW.uidvalidity, 1)
+    ON CONFLICT (folder_id, uidvalidity) DO UPDATE SET messages = messages + 1;
+END;
+"""
+
+
+@migrations()
+def m007_speed(db: sqlite_utils.Database) -> None:
+    """A message's thread without its wide row; a folder's count in O(1).
+
+    `message_id_thread` maps search matches to their threads from a few MB
+    of index instead of one page of `message` each. `folder_count` holds
+    how many locations each folder incarnation has, kept by triggers in the
+    transaction that changes them (so always with the cursor), for the
+    no-change check of a sync.
+    """
+    for statement in _split(_M007):
+        db.execute(statement)

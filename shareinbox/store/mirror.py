@@ -146,12 +146,17 @@ def local_flags(
 
 
 def local_count(conn: sqlite3.Connection, folder_id: int, uidvalidity: int) -> int:
-    """How many locations a folder incarnation has."""
+    """How many locations a folder incarnation has.
+
+    Read from `folder_count`, which triggers keep in step with
+    `message_location` (migration ``m007_speed``): O(1), not a count of
+    every location.
+    """
     row = conn.execute(
-        "SELECT COUNT(*) FROM message_location WHERE folder_id = ? AND uidvalidity = ?",
+        "SELECT messages FROM folder_count WHERE folder_id = ? AND uidvalidity = ?",
         (folder_id, uidvalidity),
     ).fetchone()
-    return int(row[0])
+    return int(row[0]) if row else 0
 
 
 def put_locations(
@@ -172,12 +177,12 @@ def drop_locations(
     conn: sqlite3.Connection, folder_id: int, uidvalidity: int, uids: Iterable[int]
 ) -> int:
     """Forget expunged UIDs (the messages and their threads stay); count them."""
-    before = conn.total_changes
-    conn.executemany(
+    # rowcount, not total_changes: the `folder_count` trigger's rows are not counted.
+    cursor = conn.executemany(
         "DELETE FROM message_location WHERE folder_id = ? AND uidvalidity = ? AND uid = ?",
         ((folder_id, uidvalidity, uid) for uid in uids),
     )
-    return conn.total_changes - before
+    return max(cursor.rowcount, 0)
 
 
 def drop_other_incarnations(

@@ -16,8 +16,8 @@ UTF-16 units): a 1–2 character term — 返品, 注文, 株 — has no trigram
 SQLite 3.40's trigram LIKE fails on it, so it is the AND of its characters.
 Where the index alone is not exact (terms of two, or more than three,
 characters) the candidates are confirmed with ``instr`` on the stored text,
-newest first, until enough are found. User input never reaches FTS5 syntax
-unescaped.
+newest first, until enough are found (`shareinbox.store.thread_search` does
+this for threads). User input never reaches FTS5 syntax unescaped.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _WIDTH = re.compile("[\uff01-\uff5e\uff61-\uff9f\uffa0-\uffdc]+")
 _TERMS = re.compile(r'"([^"]+)"|(\S+)')
 _CHUNK = 256
+_LOOKUP = "SELECT rowid FROM {0} WHERE {0} MATCH ?"
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,17 @@ class _Query:
         if len(encoded) > 2 or not tokens:
             self.confirm.append(term)
 
+    def lookups(self) -> list[tuple[str, str]]:
+        """Each index look-up on its own: (a statement giving rowids, its MATCH)."""
+        found = []
+        if self.trigrams:
+            found.append(
+                (_LOOKUP.format("search_trigram"), " AND ".join(self.trigrams))
+            )
+        if self.units:
+            found.append((_LOOKUP.format("search_units"), " AND ".join(self.units)))
+        return found
+
     def where(self) -> tuple[str, list[str]]:
         """A condition on ``m.id`` and its parameters."""
         conditions, params = [], []
@@ -180,12 +192,37 @@ class _Query:
         return " AND ".join(conditions) or "1", params
 
 
-def _compile(query: str) -> tuple[list[str], _Query]:
-    query_terms = terms(query)
+def compile_terms(query_terms: Sequence[str]) -> _Query:
+    """The index look-ups and the terms to confirm for normalised terms."""
     compiled = _Query()
     for term in query_terms:
         compiled.add(term)
-    return query_terms, compiled
+    return compiled
+
+
+def _compile(query: str) -> tuple[list[str], _Query]:
+    query_terms = terms(query)
+    return query_terms, compile_terms(query_terms)
+
+
+def confirmed_ids(
+    conn: sqlite3.Connection, message_ids: Sequence[int], confirm: Sequence[str]
+) -> list[int]:
+    """Those of `message_ids` whose stored text holds every `confirm` term."""
+    test = " AND ".join("instr(text, ?) > 0" for _ in confirm)
+    found: list[int] = []
+    for start in range(0, len(message_ids), _CHUNK):
+        chunk = message_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        found.extend(
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT message_id FROM search_text WHERE message_id IN ({marks})"
+                f" AND {test}",
+                (*chunk, *confirm),
+            )
+        )
+    return found
 
 
 def _confirmed(
@@ -257,28 +294,10 @@ def _score(
 def search_threads(
     conn: sqlite3.Connection, query: str, *, limit: int = 100
 ) -> list[int]:
-    """Threads with a message matching `query`, newest activity first."""
-    query_terms, compiled = _compile(query)
-    if not query_terms:
-        return []
-    where, params = compiled.where()
-    if not compiled.confirm:
-        sql = (
-            f"SELECT t.id FROM thread t WHERE t.id IN (SELECT m.thread_id FROM message m"
-            f" WHERE {where}) ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?"
-        )
-        return [r[0] for r in conn.execute(sql, (*params, limit))]
-    sql = (
-        f"SELECT m.id, m.thread_id FROM message m JOIN thread t ON t.id = m.thread_id"
-        f" WHERE {where} ORDER BY t.last_message_at DESC, t.id DESC"
-    )
-    candidates = [(r[0], r[1]) for r in conn.execute(sql, params)]
+    """Threads with a message matching `query`, newest activity first.
 
-    def enough(found: list[tuple[int, int | None]]) -> bool:
-        return len({tid for _, tid in found}) >= limit
+    See `shareinbox.store.thread_search`.
+    """
+    from shareinbox.store.thread_search import search_threads as threads
 
-    ordered: list[int] = []
-    for _, thread_id in _confirmed(conn, candidates, compiled.confirm, enough):
-        if thread_id is not None and thread_id not in ordered:
-            ordered.append(thread_id)
-    return ordered[:limit]
+    return threads(conn, query, limit=limit)

@@ -169,7 +169,7 @@ async def test_without_a_link_or_command_the_header_is_enough(
         await wait_until(pilot, lambda: bool(app.screen.query(OrderPanel)))
         panel = app.screen.query_one(OrderPanel)
         await wait_until(pilot, lambda: bool(panel.orders))
-        assert not panel.display
-        await wait_until(  # the header is painted a moment after the orders arrive
+        await wait_until(
             pilot, lambda: "Orders: 123456-20251231-0000000001" in screen_text(app)
         )
+        assert not panel.display
