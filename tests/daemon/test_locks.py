@@ -192,7 +192,7 @@ def test_a_lock_lapses_after_the_lock_timeout(tmp_path: Path, socket_dir: Path) 
                     ).fetchone()
                 return row["locked_by"] is None
 
-            wait_for(lapsed, timeout=5)
+            wait_for(lapsed, timeout=20)
             assert sato.call("claim", thread_id=thread_id)["locked_by"] == "sato"
             with pytest.raises(Conflict):
                 suzuki.call("renew", thread_id=thread_id)
