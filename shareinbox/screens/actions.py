@@ -23,7 +23,7 @@ from shareinbox.text import one_line
 from shareinbox.widgets.cells import status_label
 
 if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
+    pass
 
 THREAD_BINDINGS = [
     Binding("c", "claim", N_("Claim"), id="thread.claim"),
@@ -41,15 +41,6 @@ STATUSES = ("new", "open", "waiting", "done", "spam")
 
 class ThreadActions(SpamActions):
     """A screen acting on one thread; subclasses say which and show changes."""
-
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
-
-    def current_thread(self) -> dict[str, Any] | None:
-        """The thread the actions apply to."""
-        raise NotImplementedError
 
     def thread_changed(self, thread: dict[str, Any]) -> None:
         """Show the thread as it is now (the daemon's answer)."""

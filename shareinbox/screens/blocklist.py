@@ -5,26 +5,26 @@ marked and can only be changed there (the daemon says so)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shareinbox.bindings import translate_bindings
 from shareinbox.errors import ShareinboxError
 from shareinbox.i18n import N_, _
+from shareinbox.screens.base import AppScreen
 from shareinbox.screens.dialogs import BaseDialog
 from shareinbox.text import one_line
 from shareinbox.widgets.banner import ConnectionBanner
 from shareinbox.widgets.cells import fit
 
 if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
+    pass
 
 
 def entry_line(entry: dict[str, Any]) -> Content:
@@ -60,7 +60,7 @@ class PatternDialog(BaseDialog[str]):
         self.dismiss(one_line(event.value) or None)
 
 
-class BlocklistScreen(Screen[None]):
+class BlocklistScreen(AppScreen[None]):
     """The block list; `a` adds, `d` removes the highlighted entry."""
 
     DEFAULT_CSS = """
@@ -78,11 +78,6 @@ class BlocklistScreen(Screen[None]):
         super().__init__()
         translate_bindings(self)
         self.entries: list[dict[str, Any]] = []
-
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Banner, title, the entries, footer."""

@@ -5,19 +5,20 @@ close. `ComposeScreen` lays the fields out; this class acts on them."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
 from shareinbox.drafting import AttachError, edit_text, parse_parties, read_upload
 from shareinbox.errors import ProtocolError, ShareinboxError
 from shareinbox.i18n import _
+from shareinbox.screens.base import AppScreen
 from shareinbox.screens.confirm_send import KEEP, ConfirmSendDialog
 from shareinbox.screens.dialogs import BaseDialog, ChoiceDialog
 from shareinbox.screens.template_picker import TemplateDialog
@@ -25,7 +26,7 @@ from shareinbox.text import clean, one_line
 from shareinbox.widgets.conversation import filename_label
 
 if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
+    pass
 
 
 class AttachDialog(BaseDialog[str]):
@@ -59,7 +60,7 @@ def draft_args(fields: tuple[str, str, str, str]) -> tuple[dict[str, Any], str]:
     return args, ""
 
 
-class ComposeActions(Screen[None]):
+class ComposeActions(AppScreen[None]):
     """The actions of the reply editor (see the module docstring)."""
 
     thread_id: int
@@ -68,23 +69,12 @@ class ComposeActions(Screen[None]):
     _saved: tuple[str, str, str, str] | None
     _timer: Timer | None
 
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
-
-    def fields(self) -> tuple[str, str, str, str]:
-        """(to, cc, subject, body) as typed."""
-        raise NotImplementedError
-
-    def _show(self, draft: dict[str, Any], *, body: bool = False) -> None:
-        raise NotImplementedError
-
-    def _show_files(self) -> None:
-        raise NotImplementedError
-
-    def _set_state(self, text: str) -> None:
-        raise NotImplementedError
+    # Provided by the compose screen: (to, cc, subject, body) as typed, and
+    # showing a draft and its files.
+    fields: Callable[[], tuple[str, str, str, str]]
+    _show: Callable[..., None]
+    _show_files: Callable[[], None]
+    _set_state: Callable[[str], None]
 
     def _error(self, error: ShareinboxError) -> None:
         self.notify(one_line(error.message), title=one_line(error.title),

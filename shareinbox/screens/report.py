@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
@@ -24,6 +23,7 @@ from shareinbox.bindings import translate_bindings
 from shareinbox.errors import PermissionDenied, ShareinboxError
 from shareinbox.i18n import N_, _
 from shareinbox.screens import report_parts as parts
+from shareinbox.screens.base import AppScreen
 from shareinbox.screens.report_range import (
     RangeDialog,
     days_range,
@@ -34,13 +34,13 @@ from shareinbox.text import one_line
 from shareinbox.widgets.banner import ConnectionBanner
 
 if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
+    pass
 
 PRESET_NAMES = {"today": N_("Today"), "7d": N_("7 days"), "30d": N_("30 days"),
                 "custom": N_("Custom")}  # fmt: skip
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(AppScreen[None]):
     """Team metrics over a range of days, with charts.
 
     Attributes:
@@ -68,11 +68,6 @@ class ReportScreen(Screen[None]):
         self.preset = preset
         self.since, self.until = 0.0, 0.0
         self.report: dict[str, Any] | None = None
-
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Banner, title, the report, footer."""

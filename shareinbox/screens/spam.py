@@ -8,18 +8,19 @@ work, so spam leaves the working views and the metrics there.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
-from textual.screen import Screen
 
 from shareinbox.errors import ShareinboxError
 from shareinbox.i18n import N_, _
+from shareinbox.screens.base import AppScreen
 from shareinbox.screens.dialogs import ChoiceDialog
 from shareinbox.text import one_line
 
 if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
+    pass
 
 SPAM_BINDINGS = [
     Binding(
@@ -33,17 +34,11 @@ SPAM_BINDINGS = [
 ]
 
 
-class SpamActions(Screen[Any]):
+class SpamActions(AppScreen[Any]):
     """Spam actions on the screen's current thread."""
 
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
-
-    def current_thread(self) -> dict[str, Any] | None:
-        """The thread the actions apply to (the subclass says which)."""
-        raise NotImplementedError
+    # The screen that mixes these actions in says which thread they apply to.
+    current_thread: Callable[[], dict[str, Any] | None]
 
     def thread_changed(self, thread: dict[str, Any]) -> None:
         """Show the thread as it is now (the daemon's answer)."""

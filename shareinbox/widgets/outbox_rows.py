@@ -8,19 +8,20 @@ into Rich `Text`, never markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual.screen import Screen
 
 from shareinbox.drafting import format_parties
 from shareinbox.i18n import N_, _
+from shareinbox.screens.base import AppScreen
 from shareinbox.text import clean, one_line
 from shareinbox.widgets.cells import fit
 from shareinbox.widgets.conversation import filename_label, human_size
 
 if TYPE_CHECKING:
-    from shareinbox.app import ShareinboxApp
+    pass
 
 SETTLE = 0.15  # seconds to gather a burst of events into one reload
 OUTBOX_EVENTS = ("outbox.state", "approval.requested", "approval.decided", "resync")
@@ -117,7 +118,7 @@ def entry_detail(entry: dict[str, Any]) -> Text:
     return text
 
 
-class OutboxListScreen(Screen[None]):
+class OutboxListScreen(AppScreen[None]):
     """A screen listing outbox entries: it loads them (`load`) when mounted
     and after a reconnect, and again once a burst of outbox events settles."""
 
@@ -126,14 +127,8 @@ class OutboxListScreen(Screen[None]):
         self.entries: list[dict[str, Any]] = []  # as listed
         self._stale = False
 
-    @property
-    def inbox_app(self) -> ShareinboxApp:
-        """The app, typed."""
-        return cast("ShareinboxApp", self.app)
-
-    async def load(self) -> None:
-        """Read the entries from the daemon and show them."""
-        raise NotImplementedError
+    # Each screen reads its entries from the daemon and shows them.
+    load: Callable[[], Awaitable[None]]
 
     def reload(self) -> None:
         """Load again (the newest request wins)."""
