@@ -47,23 +47,27 @@ def shop_daemon(
 AppMaker = Callable[..., ShareinboxApp]
 
 
-@pytest.fixture
-def tui(shop_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
-    """Make the app, acting as `login` (default tanaka, a supervisor)."""
+def app_maker(daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
+    """Make apps against `daemon`, acting as `login` (default tanaka, a
+    supervisor), their toasts recorded."""
 
     def make(
         login: str = "tanaka", language: str = "en", **kwargs: Any
     ) -> ShareinboxApp:
         async def connect() -> Client:
-            return await Client.connect(shop_daemon.socket, as_login=login)
+            return await Client.connect(daemon.socket, as_login=login)
 
-        app = make_app(
-            shop_daemon.config, connect, clock=clock, language=language, **kwargs
-        )
+        app = make_app(daemon.config, connect, clock=clock, language=language, **kwargs)
         record_toasts(app)
         return app
 
     return make
+
+
+@pytest.fixture
+def tui(shop_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
+    """Make the app against the seeded shop."""
+    return app_maker(shop_daemon, clock)
 
 
 async def wait_until(

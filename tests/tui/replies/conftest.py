@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from shareinbox.app import ShareinboxApp, make_app
-from shareinbox.client import Client
 from shareinbox.clock import ManualClock
 from shareinbox.config import load_config
 from shareinbox.daemon.delivery import RetryPolicy
@@ -18,7 +15,7 @@ from shareinbox.daemon.sender import OutboxSender
 from tests.daemon.harness import InProcessDaemon
 from tests.fixtures.configs import write_config
 from tests.fixtures.smtp_server import SmtpServer
-from tests.tui.conftest import AppMaker, clock, record_toasts, socket_dir
+from tests.tui.conftest import AppMaker, app_maker, clock, socket_dir
 from tests.tui.shop import seed_shop
 
 __all__ = ["clock", "socket_dir"]
@@ -74,20 +71,7 @@ def sender(reply_daemon: InProcessDaemon) -> Iterator[OutboxSender]:
 @pytest.fixture
 def reply_tui(reply_daemon: InProcessDaemon, clock: ManualClock) -> AppMaker:
     """Make the app against the reply daemon, acting as `login`."""
-
-    def make(
-        login: str = "tanaka", language: str = "en", **kwargs: Any
-    ) -> ShareinboxApp:
-        async def connect() -> Client:
-            return await Client.connect(reply_daemon.socket, as_login=login)
-
-        app = make_app(
-            reply_daemon.config, connect, clock=clock, language=language, **kwargs
-        )
-        record_toasts(app)
-        return app
-
-    return make
+    return app_maker(reply_daemon, clock)
 
 
 def ids(daemon: InProcessDaemon) -> dict[str, int]:
